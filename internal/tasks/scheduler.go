@@ -1,0 +1,190 @@
+package tasks
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/petermattis/goid"
+)
+
+// Scheduler starts tasks and lists the ones that run. Ended tasks leave the
+// list at once, so a long session does not grow. Create one with
+// NewScheduler; Default serves the shell.
+type Scheduler struct {
+	root context.Context
+
+	running sync.Map // task id -> *Task, while its function runs
+	count   atomic.Int64
+	byGID   sync.Map // goroutine id -> *Task running its function on it
+	fg      atomic.Pointer[Task]
+}
+
+// Default is the scheduler the shell and the devices use.
+var Default = NewScheduler(context.Background())
+
+var nextID atomic.Uint64
+
+// NewScheduler returns a scheduler whose tasks derive their contexts from
+// root: cancelling root cancels every task it starts.
+func NewScheduler(root context.Context) *Scheduler {
+	return &Scheduler{root: root}
+}
+
+// Option changes how a task is started.
+type Option func(*Task)
+
+// Named gives the task a name for tasks() and errors, such as "motor.Home".
+func Named(name string) Option { return func(t *Task) { t.name = name } }
+
+// AsForeground marks the task as the command typed at the prompt.
+func AsForeground() Option { return func(t *Task) { t.foreground = true } }
+
+// Start runs f on a new goroutine as a task and returns it at once. f is a
+// func taking a context.Context or nothing, returning (T, error), error, T
+// or nothing; anything else gives a task that has already failed, with an
+// error that says which shapes work.
+func (s *Scheduler) Start(f any, opts ...Option) *Task {
+	fn, name, err := adapt(f, nil)
+	return s.start(fn, name, err, opts)
+}
+
+func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *Task {
+	t := &Task{
+		id:      nextID.Add(1),
+		name:    name,
+		sched:   s,
+		done:    make(chan struct{}),
+		started: time.Now(),
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	ctx, cancel := context.WithCancelCause(s.root)
+	t.ctx = context.WithValue(ctx, taskKey{}, t)
+	t.cancel = cancel
+	if adaptErr != nil {
+		t.finish(nil, adaptErr)
+		return t
+	}
+	s.running.Store(t.id, t)
+	s.count.Add(1)
+	if t.foreground {
+		s.fg.Store(t)
+	}
+	go t.run(fn)
+	return t
+}
+
+func (t *Task) run(fn Func) {
+	s := t.sched
+	gid := goid.Get()
+	s.byGID.Store(gid, t)
+	var (
+		result any
+		err    error
+	)
+	defer func() {
+		if v := recover(); v != nil {
+			result, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
+		}
+		s.byGID.Delete(gid)
+		s.running.Delete(t.id)
+		s.count.Add(-1)
+		s.fg.CompareAndSwap(t, nil)
+		t.finish(result, err)
+	}()
+	result, err = fn(t.ctx)
+}
+
+// Current returns the task whose function runs on the calling goroutine.
+// Code that has a context should use FromContext instead. On a goroutine
+// that is no task's, such as the one the interpreter evaluates a prompt
+// command on, Current returns the running foreground task, or nil.
+//
+// Go hides goroutine identity on purpose; the scheduler needs it only to
+// tell which task calls a device operation that takes no context
+// (motor.SetPosition(x) typed in a session), so that the operations of a
+// lock's holder are let through and everyone else's wait.
+func (s *Scheduler) Current() *Task {
+	if t, ok := s.byGID.Load(goid.Get()); ok {
+		return t.(*Task)
+	}
+	return s.fg.Load()
+}
+
+// Foreground returns the running foreground task, or nil.
+func (s *Scheduler) Foreground() *Task { return s.fg.Load() }
+
+// List returns the running tasks, oldest first.
+func (s *Scheduler) List() []*Task {
+	list := make([]*Task, 0, s.count.Load())
+	s.running.Range(func(_, v any) bool {
+		list = append(list, v.(*Task))
+		return true
+	})
+	slices.SortFunc(list, func(a, b *Task) int { return cmp.Compare(a.id, b.id) })
+	return list
+}
+
+// Len returns how many tasks run.
+func (s *Scheduler) Len() int { return int(s.count.Load()) }
+
+// CancelAll cancels every running task with cause and returns how many it
+// cancelled. Like Task.Cancel it does not wait; use Wait for that.
+func (s *Scheduler) CancelAll(cause error) int {
+	var list []*Task
+	s.running.Range(func(_, v any) bool {
+		list = append(list, v.(*Task))
+		return true
+	})
+	// Cancelling wakes each task's goroutine; spread that over the cores so
+	// a hundred thousand tasks are all told within milliseconds.
+	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(list); i += workers {
+				list[i].CancelCause(cause)
+			}
+		})
+	}
+	wg.Wait()
+	return len(list)
+}
+
+// Wait blocks until no task runs, including tasks started meanwhile, or
+// until ctx is done, and then returns ctx's cause.
+func (s *Scheduler) Wait(ctx context.Context) error {
+	for {
+		list := s.List()
+		if len(list) == 0 {
+			return nil
+		}
+		for _, t := range list {
+			select {
+			case <-t.done:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+	}
+}
+
+// Start runs f as a task of the Default scheduler; see Scheduler.Start.
+func Start(f any, opts ...Option) *Task { return Default.Start(f, opts...) }
+
+// Current returns the Default scheduler's task on the calling goroutine;
+// see Scheduler.Current.
+func Current() *Task { return Default.Current() }
+
+// List returns the Default scheduler's running tasks, oldest first.
+func List() []*Task { return Default.List() }
+
+// CancelAll cancels every task of the Default scheduler.
+func CancelAll(cause error) int { return Default.CancelAll(cause) }

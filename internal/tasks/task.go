@@ -1,0 +1,202 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// State is where a task is in its life. A task starts Running and ends in
+// exactly one of Done, Failed or Cancelled.
+type State int
+
+const (
+	Running    State = iota // the function runs
+	Cancelling              // cancel was asked; the function has not returned yet
+	Done                    // the function returned without error
+	Failed                  // the function returned an error or panicked
+	Cancelled               // the context was cancelled before the function returned
+)
+
+var stateNames = [...]string{"running", "cancelling", "done", "failed", "cancelled"}
+
+func (s State) String() string {
+	if s < 0 || int(s) >= len(stateNames) {
+		return fmt.Sprintf("State(%d)", int(s))
+	}
+	return stateNames[s]
+}
+
+// Ended reports whether s is a final state.
+func (s State) Ended() bool { return s >= Done }
+
+// Func is the shape every task function is adapted to. Start accepts the
+// other shapes a session writes; see Start.
+type Func func(ctx context.Context) (any, error)
+
+// Task is one running or finished function. It is created running by
+// Scheduler.Start; the zero value is not usable. All methods are safe for
+// concurrent use.
+type Task struct {
+	id         uint64
+	name       string
+	foreground bool
+	parent     *Task
+	sched      *Scheduler
+
+	// ctx belongs to the task: it is the context its function receives.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	state   State
+	result  any
+	err     error
+	started time.Time
+	ended   time.Time
+}
+
+// ID is unique within the process and grows with every task started.
+func (t *Task) ID() uint64 { return t.id }
+
+// Name is the name given at start, or the function's name.
+func (t *Task) Name() string { return t.name }
+
+// Foreground reports whether the task is a command typed at the prompt.
+func (t *Task) Foreground() bool { return t.foreground }
+
+// Parent is the task that was running on the goroutine that started t, or
+// nil. It records who asked for the work; it does not tie the lifetimes.
+func (t *Task) Parent() *Task { return t.parent }
+
+// Within reports whether t is other or was started, directly or through
+// other tasks, from inside other.
+func (t *Task) Within(other *Task) bool {
+	for p := t; p != nil; p = p.parent {
+		if p == other {
+			return true
+		}
+	}
+	return false
+}
+
+// State returns the task's state now.
+func (t *Task) State() State {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.state
+}
+
+// Started returns when the task started.
+func (t *Task) Started() time.Time { return t.started }
+
+// Ended returns when the task ended, or the zero time while it runs.
+func (t *Task) Ended() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ended
+}
+
+// Done is closed when the task has ended.
+func (t *Task) Done() <-chan struct{} { return t.done }
+
+// Cancel asks the task to stop, with ErrCancelled as the cause. It returns
+// at once; see the package doc for what follows.
+func (t *Task) Cancel() { t.CancelCause(ErrCancelled) }
+
+// CancelCause asks the task to stop and records why. Only the first cause
+// counts; cancelling an ended task does nothing.
+func (t *Task) CancelCause(cause error) {
+	if cause == nil {
+		cause = ErrCancelled
+	}
+	t.mu.Lock()
+	if t.state == Running {
+		t.state = Cancelling
+	}
+	t.mu.Unlock()
+	t.cancel(cause)
+}
+
+// Result returns the result and error of an ended task without waiting.
+// While the task runs it returns nil, nil; use Await to wait.
+func (t *Task) Result() (any, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.result, t.err
+}
+
+// Err returns the error of an ended task, or nil.
+func (t *Task) Err() error {
+	_, err := t.Result()
+	return err
+}
+
+// Await waits until the task ends and returns its result and error. If ctx
+// is cancelled first, the task is cancelled with ctx's cause and Await still
+// waits for it to end. Awaiting an ended task returns at once, each time
+// with the same result. A task cannot await itself.
+func (t *Task) Await(ctx context.Context) (any, error) {
+	select {
+	case <-t.done:
+		return t.Result()
+	default:
+	}
+	if FromContext(ctx) == t {
+		return nil, fmt.Errorf("task %d %s cannot await itself", t.id, t.name)
+	}
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+		t.CancelCause(context.Cause(ctx))
+		<-t.done
+	}
+	return t.Result()
+}
+
+// String prints the task for people: <task 3 motor.Home: running>.
+func (t *Task) String() string {
+	return fmt.Sprintf("<task %d %s: %s>", t.id, t.name, t.State())
+}
+
+// finish records the outcome. A cancelled context wins over what the
+// function returned; see the package doc.
+func (t *Task) finish(result any, err error) {
+	t.mu.Lock()
+	t.result = result
+	cause := context.Cause(t.ctx)
+	switch {
+	case cause != nil:
+		t.state = Cancelled
+		t.err = &CancelledError{TaskID: t.id, TaskName: t.name, Cause: cause, Err: nonCancel(err)}
+	case err != nil:
+		t.state = Failed
+		t.err = err
+	default:
+		t.state = Done
+	}
+	t.ended = time.Now()
+	t.mu.Unlock()
+	// Release the context's resources; the cause is already recorded.
+	t.cancel(errTaskEnded)
+	close(t.done)
+}
+
+// nonCancel drops errors that only repeat the cancellation.
+func nonCancel(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
+}
+
+type taskKey struct{}
+
+// FromContext returns the task whose context ctx is or derives from, or nil.
+func FromContext(ctx context.Context) *Task {
+	t, _ := ctx.Value(taskKey{}).(*Task)
+	return t
+}
