@@ -3,6 +3,7 @@ package tasks
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -23,10 +24,18 @@ type Scheduler struct {
 	count   atomic.Int64
 	byGID   sync.Map // goroutine id -> *Task running its function on it
 	fg      atomic.Pointer[Task]
+
+	logger func() *slog.Logger // nil: no log
 }
 
-// Default is the scheduler the shell and the devices use.
-var Default = NewScheduler(context.Background())
+// Default is the scheduler the shell and the devices use. It logs to
+// slog.Default(): task starts and ends at debug level, cancellations and
+// failures at info level.
+var Default = func() *Scheduler {
+	s := NewScheduler(context.Background())
+	s.logger = slog.Default
+	return s
+}()
 
 var nextID atomic.Uint64
 
@@ -41,6 +50,11 @@ type Option func(*Task)
 
 // Named gives the task a name for tasks() and errors, such as "motor.Home".
 func Named(name string) Option { return func(t *Task) { t.name = name } }
+
+// ChildOf records p as the task that asked for this one (see Task.Parent).
+// Devices pass the caller they found with Current or FromContext, so that a
+// lock held by p also lets through the operations p starts.
+func ChildOf(p *Task) Option { return func(t *Task) { t.parent = p } }
 
 // AsForeground marks the task as the command typed at the prompt.
 func AsForeground() Option { return func(t *Task) { t.foreground = true } }
@@ -76,6 +90,11 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	s.count.Add(1)
 	if t.foreground {
 		s.fg.Store(t)
+	}
+	if s.logger != nil {
+		if l := s.logger(); l.Enabled(context.Background(), slog.LevelDebug) {
+			l.Debug("task started", "task", t.id, "name", t.name, "foreground", t.foreground)
+		}
 	}
 	go t.run(fn)
 	return t
@@ -116,6 +135,23 @@ func (s *Scheduler) Current() *Task {
 		return t.(*Task)
 	}
 	return s.fg.Load()
+}
+
+func (s *Scheduler) logEnd(t *Task, state State, err error) {
+	if s.logger == nil {
+		return
+	}
+	l := s.logger()
+	switch state {
+	case Done:
+		if l.Enabled(context.Background(), slog.LevelDebug) {
+			l.Debug("task done", "task", t.id, "name", t.name)
+		}
+	case Cancelled:
+		l.Info("task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(t.ctx), "err", err)
+	default:
+		l.Info("task failed", "task", t.id, "name", t.name, "err", err)
+	}
 }
 
 // Foreground returns the running foreground task, or nil.

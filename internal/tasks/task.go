@@ -68,8 +68,8 @@ func (t *Task) Name() string { return t.name }
 // Foreground reports whether the task is a command typed at the prompt.
 func (t *Task) Foreground() bool { return t.foreground }
 
-// Parent is the task that was running on the goroutine that started t, or
-// nil. It records who asked for the work; it does not tie the lifetimes.
+// Parent is the task given with ChildOf, or nil. It records who asked for
+// the work; it does not tie the lifetimes.
 func (t *Task) Parent() *Task { return t.parent }
 
 // Within reports whether t is other or was started, directly or through
@@ -179,7 +179,9 @@ func (t *Task) finish(result any, err error) {
 		t.state = Done
 	}
 	t.ended = time.Now()
+	state, terr := t.state, t.err
 	t.mu.Unlock()
+	t.sched.logEnd(t, state, terr)
 	// Release the context's resources; the cause is already recorded.
 	t.cancel(errTaskEnded)
 	close(t.done)

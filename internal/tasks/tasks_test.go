@@ -1,0 +1,431 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// long is how long a test waits for something that should happen at once;
+// reaching it means the behaviour is broken, not that the machine is slow.
+const long = 10 * time.Second
+
+func newScheduler(t *testing.T) *Scheduler {
+	t.Helper()
+	s := NewScheduler(context.Background())
+	t.Cleanup(func() {
+		s.CancelAll(ErrShutdown)
+		ctx, cancel := context.WithTimeout(context.Background(), long)
+		defer cancel()
+		if err := s.Wait(ctx); err != nil {
+			t.Errorf("tasks still running after the test: %v", s.List())
+		}
+	})
+	return s
+}
+
+func waitState(t *testing.T, task *Task, want State) {
+	t.Helper()
+	deadline := time.Now().Add(long)
+	for task.State() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%v: state = %v; want %v", task, task.State(), want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestStartRunsAtOnceAndAwaitReturnsTheResult(t *testing.T) {
+	s := newScheduler(t)
+	release := make(chan struct{})
+	task := s.Start(func(ctx context.Context) (int, error) {
+		<-release
+		return 42, nil
+	})
+	if got := task.State(); got != Running {
+		t.Fatalf("State() after Start = %v; want running (Start must not wait)", got)
+	}
+	if r, err := task.Result(); r != nil || err != nil {
+		t.Fatalf("Result() while running = %v, %v; want nil, nil", r, err)
+	}
+	close(release)
+	for range 3 { // awaiting an ended task returns the same result every time
+		got, err := task.Await(context.Background())
+		if got != 42 || err != nil {
+			t.Fatalf("Await() = %v, %v; want 42, nil", got, err)
+		}
+	}
+	if task.State() != Done {
+		t.Errorf("State() = %v; want done", task.State())
+	}
+	if task.Ended().Before(task.Started()) || task.Ended().IsZero() {
+		t.Errorf("Ended() = %v, Started() = %v; want end after start", task.Ended(), task.Started())
+	}
+}
+
+func namedWork(ctx context.Context) error { return nil }
+
+func TestShapesAndNames(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name     string
+		f        any
+		opts     []Option
+		want     any
+		wantErr  string
+		wantName string
+	}{
+		{"any result", func(context.Context) (any, error) { return "x", nil }, nil, "x", "", "func"},
+		{"typed result", func(context.Context) (float64, error) { return 1.5, nil }, nil, 1.5, "", "func"},
+		{"typed error", func(context.Context) (int, error) { return 0, boom }, nil, 0, "boom", "func"},
+		{"error only", func(context.Context) error { return boom }, nil, nil, "boom", "func"},
+		{"value only", func(context.Context) string { return "v" }, nil, "v", "", "func"},
+		{"nothing", func(context.Context) {}, nil, nil, "", "func"},
+		{"no context", func() (int, error) { return 7, nil }, nil, 7, "", "func"},
+		{"no context, nothing", func() {}, nil, nil, "", "func"},
+		{"named function", namedWork, nil, nil, "", "tasks.namedWork"},
+		{"given name", func() {}, []Option{Named("motor.Home")}, nil, "", "motor.Home"},
+		{"not a function", 3, nil, nil, "cannot start a int: want a func(ctx context.Context) (T, error), func(ctx context.Context) error, or the same without ctx", "int"},
+		{"nil", nil, nil, nil, "cannot start nil: want a func(ctx context.Context) (T, error), func(ctx context.Context) error, or the same without ctx", "nil"},
+		{"three results", func() (int, int, error) { return 1, 2, nil }, nil, nil, "cannot start func() (int, int, error): want a func(ctx context.Context) (T, error), func(ctx context.Context) error, or the same without ctx", "func"},
+		{"arguments missing", func(context.Context, int) error { return nil }, nil, nil, "cannot start func(context.Context, int) error with 0 argument(s): want a func(ctx context.Context) (T, error), func(ctx context.Context) error, or the same without ctx", "func"},
+	}
+	s := newScheduler(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			task := s.Start(tt.f, tt.opts...)
+			got, err := task.Await(context.Background())
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("Await() error = %v; want %q", err, tt.wantErr)
+				}
+				if task.State() != Failed {
+					t.Errorf("State() = %v; want failed", task.State())
+				}
+			} else if err != nil {
+				t.Fatalf("Await() error = %v; want nil", err)
+			}
+			if tt.wantErr == "" && got != tt.want {
+				t.Errorf("Await() = %v; want %v", got, tt.want)
+			}
+			if task.Name() != tt.wantName {
+				t.Errorf("Name() = %q; want %q", task.Name(), tt.wantName)
+			}
+		})
+	}
+}
+
+func TestBackgroundStartsATaskOnEveryCall(t *testing.T) {
+	s := newScheduler(t)
+	var calls atomic.Int32
+	move := s.Background(func(ctx context.Context, to int) (int, error) {
+		calls.Add(1)
+		return to * 2, nil
+	}, Named("move"))
+	if calls.Load() != 0 {
+		t.Fatal("Background ran the function before it was called")
+	}
+	a, b := move(1), move(2)
+	if a == b || a.ID() == b.ID() {
+		t.Fatalf("two calls gave the same task %v", a)
+	}
+	results, err := Gather(context.Background(), a, b)
+	if err != nil || fmt.Sprint(results) != "[2 4]" {
+		t.Fatalf("Gather() = %v, %v; want [2 4], nil", results, err)
+	}
+	if a.Name() != "move" {
+		t.Errorf("Name() = %q; want move", a.Name())
+	}
+	_, err = move("far").Await(context.Background())
+	if err == nil || err.Error() != "argument 1 of func: have string, want int" {
+		t.Errorf("wrong argument: error = %v", err)
+	}
+}
+
+// A cancelled await must not return before the awaited task has finished
+// its cleanup: at the prompt, the motor has stopped when the prompt is back.
+func TestAwaitCancelledCancelsTheTaskAndWaitsForCleanup(t *testing.T) {
+	s := newScheduler(t)
+	var cleaned atomic.Bool
+	started := make(chan struct{})
+	move := s.Start(func(ctx context.Context) (any, error) {
+		close(started)
+		<-ctx.Done()
+		time.Sleep(50 * time.Millisecond) // decelerating
+		cleaned.Store(true)
+		return nil, ctx.Err()
+	}, Named("motor.SetPosition"))
+	<-started
+	fg := s.Start(func(ctx context.Context) (any, error) { return move.Await(ctx) }, AsForeground())
+	waitState(t, fg, Running)
+	fg.CancelCause(ErrInterrupted)
+
+	_, err := fg.Await(context.Background())
+	if !cleaned.Load() {
+		t.Fatal("the foreground ended before the awaited task finished its cleanup")
+	}
+	if move.State() != Cancelled || fg.State() != Cancelled {
+		t.Fatalf("states = %v, %v; want cancelled, cancelled", move.State(), fg.State())
+	}
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrInterrupted) {
+		t.Errorf("error = %v; want it to match context.Canceled and ErrInterrupted", err)
+	}
+	_, moveErr := move.Result()
+	if want := fmt.Sprintf("task %d motor.SetPosition cancelled: interrupted by ctrl-c", move.ID()); moveErr == nil || moveErr.Error() != want {
+		t.Errorf("awaited task error = %v; want %q", moveErr, want)
+	}
+}
+
+func TestTaskIgnoringItsContextStaysCancellingUntilItReturns(t *testing.T) {
+	s := newScheduler(t)
+	release := make(chan struct{})
+	stubborn := s.Start(func() (int, error) { <-release; return 1, nil })
+	stubborn.Cancel()
+	if got := stubborn.State(); got != Cancelling {
+		t.Fatalf("State() after Cancel = %v; want cancelling", got)
+	}
+	select {
+	case <-stubborn.Done():
+		t.Fatal("Done() closed before the function returned")
+	case <-time.After(20 * time.Millisecond):
+	}
+	if len(s.List()) != 1 {
+		t.Errorf("List() = %v; want the cancelling task still listed", s.List())
+	}
+	close(release)
+	<-stubborn.Done()
+	if stubborn.State() != Cancelled {
+		t.Errorf("State() = %v; want cancelled", stubborn.State())
+	}
+	r, err := stubborn.Result()
+	if r != 1 || !errors.Is(err, ErrCancelled) {
+		t.Errorf("Result() = %v, %v; want the value it returned and a cancelled error", r, err)
+	}
+}
+
+func TestPanicFailsTheTaskNotTheProcess(t *testing.T) {
+	s := newScheduler(t)
+	task := s.Start(func() { panic("motor driver exploded") })
+	_, err := task.Await(context.Background())
+	var p *PanicError
+	if !errors.As(err, &p) {
+		t.Fatalf("error = %v (%T); want *PanicError", err, err)
+	}
+	if err.Error() != "panic: motor driver exploded" {
+		t.Errorf("Error() = %q", err.Error())
+	}
+	if !strings.Contains(string(p.Stack), "TestPanicFailsTheTaskNotTheProcess") {
+		t.Errorf("stack does not show where it panicked:\n%s", p.Stack)
+	}
+	if task.State() != Failed {
+		t.Errorf("State() = %v; want failed", task.State())
+	}
+}
+
+func TestGather(t *testing.T) {
+	s := newScheduler(t)
+	slow := func(v int, d time.Duration, err error) *Task {
+		return s.Start(func(ctx context.Context) (int, error) {
+			select {
+			case <-time.After(d):
+				return v, err
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			}
+		})
+	}
+	t.Run("results in argument order", func(t *testing.T) {
+		results, err := Gather(context.Background(), slow(1, 30*time.Millisecond, nil), slow(2, 0, nil), slow(3, 10*time.Millisecond, nil))
+		if err != nil || fmt.Sprint(results) != "[1 2 3]" {
+			t.Fatalf("Gather() = %v, %v; want [1 2 3], nil", results, err)
+		}
+	})
+	t.Run("errors joined, others still gathered", func(t *testing.T) {
+		results, err := Gather(context.Background(), slow(1, 0, errors.New("shutter stuck")), slow(2, 0, nil), slow(3, 0, errors.New("camera offline")))
+		if err == nil || err.Error() != "shutter stuck\ncamera offline" {
+			t.Fatalf("error = %q; want both messages", err)
+		}
+		if results[1] != 2 {
+			t.Errorf("results = %v; want the successful result kept", results)
+		}
+	})
+	t.Run("cancelling cancels all and waits", func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		ts := []*Task{slow(1, long, nil), slow(2, long, nil), slow(3, 0, nil)}
+		time.AfterFunc(10*time.Millisecond, func() { cancel(ErrInterrupted) })
+		_, err := Gather(ctx, ts...)
+		for _, task := range ts[:2] {
+			if task.State() != Cancelled {
+				t.Errorf("%v after cancelled Gather; want cancelled", task)
+			}
+		}
+		if !errors.Is(err, ErrInterrupted) {
+			t.Errorf("error = %v; want the cause", err)
+		}
+	})
+	t.Run("as a task, of tasks and functions", func(t *testing.T) {
+		g := s.GatherTask(slow(1, 0, nil), func() int { return 2 })
+		results, err := g.Await(context.Background())
+		if err != nil || fmt.Sprint(results) != "[1 2]" {
+			t.Fatalf("GatherTask().Await() = %v, %v; want [1 2], nil", results, err)
+		}
+		if g.Name() != "gather(2)" {
+			t.Errorf("Name() = %q", g.Name())
+		}
+	})
+}
+
+func TestHundredThousandTasksGatherWithEveryResultCorrect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100,000 tasks")
+	}
+	s := newScheduler(t)
+	const n = 100_000
+	ts := make([]*Task, n)
+	for i := range ts {
+		ts[i] = s.Background(func(ctx context.Context, i int) (int, error) { return i * i, nil })(i)
+	}
+	results, err := Gather(context.Background(), ts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		if r != i*i {
+			t.Fatalf("results[%d] = %v; want %d", i, r, i*i)
+		}
+	}
+	if s.Len() != 0 {
+		t.Errorf("Len() = %d after all ended; want 0", s.Len())
+	}
+}
+
+func TestRegistryListsRunningTasksAndForgetsEndedOnes(t *testing.T) {
+	s := newScheduler(t)
+	block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	a := s.Start(block, Named("a"))
+	fg := s.Start(block, Named("typed command"), AsForeground())
+	quick := s.Start(func() {})
+	<-quick.Done()
+	list := s.List()
+	if len(list) != 2 || list[0] != a || list[1] != fg {
+		t.Fatalf("List() = %v; want [a, typed command]", list)
+	}
+	if !fg.Foreground() || a.Foreground() || s.Foreground() != fg {
+		t.Errorf("foreground marks wrong: a=%v fg=%v Foreground()=%v", a.Foreground(), fg.Foreground(), s.Foreground())
+	}
+	if got := fg.String(); got != fmt.Sprintf("<task %d typed command: running>", fg.ID()) {
+		t.Errorf("String() = %q", got)
+	}
+	if n := s.CancelAll(ErrEmergencyStop); n != 2 {
+		t.Errorf("CancelAll() = %d; want 2", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), long)
+	defer cancel()
+	if err := s.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 0 || s.Foreground() != nil {
+		t.Errorf("after all ended: Len() = %d, Foreground() = %v; want 0, nil", s.Len(), s.Foreground())
+	}
+	if !errors.Is(a.Err(), ErrEmergencyStop) {
+		t.Errorf("a.Err() = %v; want the emergency stop cause", a.Err())
+	}
+}
+
+func TestCancelAllLeavesNoGoroutineBehind(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	s := NewScheduler(context.Background())
+	const n = 10_000
+	ts := make([]*Task, n)
+	for i := range ts {
+		ts[i] = s.Start(func(ctx context.Context) error {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Hour):
+				return nil
+			}
+		})
+	}
+	if got := s.CancelAll(ErrEmergencyStop); got != n {
+		t.Fatalf("CancelAll() = %d; want %d", got, n)
+	}
+	if _, err := Gather(context.Background(), ts...); !errors.Is(err, ErrEmergencyStop) {
+		t.Fatalf("Gather() error does not carry the cause: %v", err)
+	}
+}
+
+func TestCurrentAndParents(t *testing.T) {
+	s := newScheduler(t)
+	if got := s.Current(); got != nil {
+		t.Fatalf("Current() outside any task = %v; want nil", got)
+	}
+	outer := s.Start(func(ctx context.Context) (*Task, error) {
+		inner := s.Start(func() {}, ChildOf(s.Current()))
+		<-inner.Done()
+		return inner, nil
+	})
+	v, err := outer.Await(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := v.(*Task)
+	if inner.Parent() != outer || !inner.Within(outer) || outer.Within(inner) {
+		t.Errorf("inner.Parent() = %v, Within(outer) = %v, outer.Within(inner) = %v", inner.Parent(), inner.Within(outer), outer.Within(inner))
+	}
+	fg := s.Start(func(ctx context.Context) error { <-ctx.Done(); return nil }, AsForeground())
+	if got := s.Current(); got != fg {
+		t.Errorf("Current() on a goroutine of no task = %v; want the foreground %v", got, fg)
+	}
+	fg.Cancel()
+	<-fg.Done()
+}
+
+func TestFromContextAndSelfAwait(t *testing.T) {
+	s := newScheduler(t)
+	task := s.Start(func(ctx context.Context) (any, error) {
+		return FromContext(ctx).Await(ctx)
+	}, Named("narcissus"))
+	_, err := task.Await(context.Background())
+	if want := fmt.Sprintf("task %d narcissus cannot await itself", task.ID()); err == nil || err.Error() != want {
+		t.Errorf("error = %v; want %q", err, want)
+	}
+	if FromContext(context.Background()) != nil {
+		t.Error("FromContext(Background) != nil")
+	}
+}
+
+func TestWaitUntil(t *testing.T) {
+	var n atomic.Int32
+	cond := func() bool { return n.Add(1) >= 3 }
+	if err := WaitUntil(context.Background(), cond, time.Millisecond, long); err != nil {
+		t.Errorf("WaitUntil() = %v; want nil once the condition holds", err)
+	}
+	err := WaitUntil(context.Background(), func() bool { return false }, time.Millisecond, 20*time.Millisecond)
+	if err == nil || err.Error() != "timed out after 20ms waiting for condition" || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitUntil() = %v; want a timeout error", err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(ErrInterrupted)
+	if err := WaitUntil(ctx, func() bool { return false }, time.Millisecond, 0); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("WaitUntil() on a cancelled context = %v; want its cause", err)
+	}
+	if err := WaitUntil(context.Background(), cond, 0, 0); err == nil || err.Error() != "wait until: interval must be positive, got 0s" {
+		t.Errorf("WaitUntil() with interval 0 = %v", err)
+	}
+}
+
+func TestStateNames(t *testing.T) {
+	want := map[State]string{Running: "running", Cancelling: "cancelling", Done: "done", Failed: "failed", Cancelled: "cancelled", State(9): "State(9)"}
+	for s, name := range want {
+		if s.String() != name {
+			t.Errorf("State(%d).String() = %q; want %q", int(s), s.String(), name)
+		}
+	}
+}
