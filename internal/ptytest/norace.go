@@ -1,0 +1,5 @@
+//go:build !race
+
+package ptytest
+
+const raceEnabled = false
