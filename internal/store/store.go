@@ -1,0 +1,348 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+)
+
+// EnvSessionsDir names the environment variable that, when set, replaces
+// <data>/concert/sessions as the directory of user sessions.
+const EnvSessionsDir = "CONCERT_SESSIONS_DIR"
+
+// BundledPrefix starts the path Load returns for a bundled session, so that
+// error positions read bundled/tutorial.go:3:1.
+const BundledPrefix = "bundled/"
+
+// NotFoundError says that no session has the name.
+type NotFoundError struct{ Name string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no session %q (concert show lists them)", e.Name)
+}
+
+// ExistsError says that a session would be overwritten.
+type ExistsError struct {
+	Name string
+	Path string
+}
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("session %q exists already (%s)", e.Name, e.Path)
+}
+
+// BundledError says that a bundled session cannot be changed in place.
+type BundledError struct{ Name string }
+
+func (e *BundledError) Error() string {
+	return fmt.Sprintf("session %q is bundled with concert and cannot be changed; copy it first: concert cp %s my-%s", e.Name, e.Name, e.Name)
+}
+
+// Store is the set of sessions: the user's directory, then the bundled ones.
+// Its fields are read only; a Store is safe for concurrent use as far as the
+// file system is.
+type Store struct {
+	// Dir holds the user sessions as NAME.go.
+	Dir string
+	// DataDir holds the trash, the instance locks and the log.
+	DataDir string
+	// Bundled holds the sessions shipped in the binary as NAME.go at its
+	// root; nil for none.
+	Bundled fs.FS
+}
+
+// New returns the Store of this user: sessions in $CONCERT_SESSIONS_DIR, or
+// else in the XDG data directory, read afresh from the environment.
+func New(bundled fs.FS) (*Store, error) {
+	xdg.Reload()
+	if xdg.DataHome == "" {
+		return nil, errors.New("cannot find a data directory: set XDG_DATA_HOME or HOME")
+	}
+	data := filepath.Join(xdg.DataHome, "concert")
+	dir := os.Getenv(EnvSessionsDir)
+	if dir == "" {
+		dir = filepath.Join(data, "sessions")
+	}
+	return &Store{Dir: dir, DataDir: data, Bundled: bundled}, nil
+}
+
+// Path returns the file of the user session name, whether or not it exists.
+func (s *Store) Path(name string) (string, error) {
+	if err := ValidName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.Dir, name+".go"), nil
+}
+
+// Exists reports whether name is a user session.
+func (s *Store) Exists(name string) (bool, error) {
+	p, err := s.Path(name)
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Load returns the source of session name and its path: the user session
+// if there is one, else the bundled one, whose path starts with
+// BundledPrefix. A name found in neither gives a *NotFoundError.
+func (s *Store) Load(name string) (src []byte, path string, err error) {
+	p, err := s.Path(name)
+	if err != nil {
+		return nil, "", err
+	}
+	src, err = os.ReadFile(p)
+	if err == nil {
+		return src, p, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	if src, ok := s.bundled(name); ok {
+		return src, BundledPrefix + name + ".go", nil
+	}
+	return nil, "", &NotFoundError{Name: name}
+}
+
+func (s *Store) bundled(name string) ([]byte, bool) {
+	if s.Bundled == nil {
+		return nil, false
+	}
+	src, err := fs.ReadFile(s.Bundled, name+".go")
+	return src, err == nil
+}
+
+// Info describes one session for a listing.
+type Info struct {
+	Name    string
+	Path    string // as Load returns it
+	Bundled bool
+	Summary string // see Summary
+}
+
+// List returns the user sessions and the bundled sessions that no user
+// session of the same name hides, sorted by name.
+func (s *Store) List() ([]Info, error) {
+	seen := map[string]bool{}
+	var out []Info
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".go")
+		if !ok || e.IsDir() || ValidName(name) != nil {
+			continue
+		}
+		p := filepath.Join(s.Dir, e.Name())
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		seen[name] = true
+		out = append(out, Info{Name: name, Path: p, Summary: Summary(src)})
+	}
+	if s.Bundled != nil {
+		entries, err := fs.ReadDir(s.Bundled, ".")
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			name, ok := strings.CutSuffix(e.Name(), ".go")
+			if !ok || e.IsDir() || seen[name] || ValidName(name) != nil {
+				continue
+			}
+			src, _ := s.bundled(name)
+			out = append(out, Info{Name: name, Path: BundledPrefix + e.Name(), Bundled: true, Summary: Summary(src)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Write stores src as the user session name. Without force it refuses, with
+// an *ExistsError, to replace a session. The file appears whole or not at
+// all: src goes to a temporary file that is then linked or renamed into
+// place.
+func (s *Store) Write(name string, src []byte, force bool) error {
+	p, err := s.Path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return err
+	}
+	return writeFile(p, name, src, force)
+}
+
+func writeFile(p, name string, src []byte, force bool) error {
+	tmp, err := os.CreateTemp(filepath.Dir(p), "."+name+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(src); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if force {
+		return os.Rename(tmp.Name(), p)
+	}
+	return linkNew(tmp.Name(), p, name)
+}
+
+// linkNew makes dst a name of the file src unless dst exists: a link never
+// replaces a file, so a check-then-rename race cannot lose a session.
+func linkNew(src, dst, name string) error {
+	err := os.Link(src, dst)
+	if errors.Is(err, fs.ErrExist) {
+		return &ExistsError{Name: name, Path: dst}
+	}
+	return err
+}
+
+// Copy makes dst a copy of session src, which may be bundled. It never
+// replaces dst.
+func (s *Store) Copy(src, dst string) error {
+	if err := ValidName(dst); err != nil {
+		return err
+	}
+	code, _, err := s.Load(src)
+	if err != nil {
+		return err
+	}
+	return s.Write(dst, code, false)
+}
+
+// Move renames the user session src to dst. It never replaces dst.
+func (s *Store) Move(src, dst string) error {
+	from, err := s.userPath(src)
+	if err != nil {
+		return err
+	}
+	to, err := s.Path(dst)
+	if err != nil {
+		return err
+	}
+	if err := linkNew(from, to, dst); err != nil {
+		return err
+	}
+	return os.Remove(from)
+}
+
+// userPath returns the file of an existing user session, or says why there
+// is none.
+func (s *Store) userPath(name string) (string, error) {
+	p, err := s.Path(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if _, ok := s.bundled(name); ok {
+			return "", &BundledError{Name: name}
+		}
+		return "", &NotFoundError{Name: name}
+	}
+	return p, nil
+}
+
+func (s *Store) trashDir(name string) string {
+	return filepath.Join(s.DataDir, "trash", name)
+}
+
+// Remove moves the user session name to the trash, from where Restore
+// brings it back, and returns the path it now has.
+func (s *Store) Remove(name string) (string, error) {
+	p, err := s.userPath(name)
+	if err != nil {
+		return "", err
+	}
+	dir := s.trashDir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	// The time stamp orders the backups and keeps each one: removing a
+	// session of the same name again must not lose the earlier one.
+	stamp := time.Now().UTC().Format("20060102T150405.000000000Z")
+	to := filepath.Join(dir, stamp+".go")
+	if err := os.Rename(p, to); err != nil {
+		return "", err
+	}
+	return to, nil
+}
+
+// Trashed returns the names of removed sessions that Restore can bring
+// back, sorted.
+func (s *Store) Trashed() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.DataDir, "trash"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if b, _ := s.newestBackup(e.Name()); b != "" {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+func (s *Store) newestBackup(name string) (string, error) {
+	matches, err := filepath.Glob(filepath.Join(s.trashDir(name), "*.go"))
+	if err != nil || len(matches) == 0 {
+		return "", err
+	}
+	sort.Strings(matches)
+	return matches[len(matches)-1], nil
+}
+
+// RestoreError says that there is nothing to restore.
+type RestoreError struct{ Name string }
+
+func (e *RestoreError) Error() string {
+	return fmt.Sprintf("no removed session %q to restore", e.Name)
+}
+
+// Restore brings back the most recently removed session name. It never
+// replaces a session of that name.
+func (s *Store) Restore(name string) error {
+	p, err := s.Path(name)
+	if err != nil {
+		return err
+	}
+	b, err := s.newestBackup(name)
+	if err != nil {
+		return err
+	}
+	if b == "" {
+		return &RestoreError{Name: name}
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := linkNew(b, p, name); err != nil {
+		return err
+	}
+	return os.Remove(b)
+}
