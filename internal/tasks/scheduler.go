@@ -20,17 +20,17 @@ import (
 type Scheduler struct {
 	root context.Context
 
-	running sync.Map // task id -> *Task, while its function runs
+	running registry // task id -> task, while its function runs
 	count   atomic.Int64
-	byGID   sync.Map // goroutine id -> *Task running its function on it
+	byGID   registry // goroutine id -> the task running its function on it
 	fg      atomic.Pointer[Task]
 
 	logger func() *slog.Logger // nil: no log
 }
 
 // Default is the scheduler the shell and the devices use. It logs to
-// slog.Default(): task starts and ends at debug level, cancellations and
-// failures at info level.
+// slog.Default(): failures at info level, everything else at debug level
+// (keys logs one report per ctrl-k, not one line per task).
 var Default = func() *Scheduler {
 	s := NewScheduler(context.Background())
 	s.logger = slog.Default
@@ -80,13 +80,13 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		o(t)
 	}
 	ctx, cancel := context.WithCancelCause(s.root)
-	t.ctx = context.WithValue(ctx, taskKey{}, t)
+	t.ctx = taskContext{ctx, t}
 	t.cancel = cancel
 	if adaptErr != nil {
 		t.finish(nil, adaptErr)
 		return t
 	}
-	s.running.Store(t.id, t)
+	s.running.store(t.id, t)
 	s.count.Add(1)
 	if t.foreground {
 		s.fg.Store(t)
@@ -103,7 +103,7 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 func (t *Task) run(fn Func) {
 	s := t.sched
 	gid := goid.Get()
-	s.byGID.Store(gid, t)
+	s.byGID.store(uint64(gid), t)
 	var (
 		result any
 		err    error
@@ -112,13 +112,13 @@ func (t *Task) run(fn Func) {
 		if v := recover(); v != nil {
 			result, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
 		}
-		s.byGID.Delete(gid)
-		s.running.Delete(t.id)
+		s.byGID.delete(uint64(gid))
+		s.running.delete(t.id)
 		s.count.Add(-1)
 		s.fg.CompareAndSwap(t, nil)
 		t.finish(result, err)
 	}()
-	result, err = fn(t.ctx)
+	result, err = fn(&t.ctx)
 }
 
 // Current returns the task whose function runs on the calling goroutine.
@@ -131,8 +131,8 @@ func (t *Task) run(fn Func) {
 // (motor.SetPosition(x) typed in a session), so that the operations of a
 // lock's holder are let through and everyone else's wait.
 func (s *Scheduler) Current() *Task {
-	if t, ok := s.byGID.Load(goid.Get()); ok {
-		return t.(*Task)
+	if t := s.byGID.load(uint64(goid.Get())); t != nil {
+		return t
 	}
 	return s.fg.Load()
 }
@@ -148,7 +148,10 @@ func (s *Scheduler) logEnd(t *Task, state State, err error) {
 			l.Debug("task done", "task", t.id, "name", t.name)
 		}
 	case Cancelled:
-		l.Info("task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(t.ctx), "err", err)
+		if !l.Enabled(context.Background(), slog.LevelDebug) {
+			return // a ctrl-k over thousands of tasks must not flood the log
+		}
+		l.Debug("task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx), "err", err)
 	default:
 		l.Info("task failed", "task", t.id, "name", t.name, "err", err)
 	}
@@ -159,11 +162,7 @@ func (s *Scheduler) Foreground() *Task { return s.fg.Load() }
 
 // List returns the running tasks, oldest first.
 func (s *Scheduler) List() []*Task {
-	list := make([]*Task, 0, s.count.Load())
-	s.running.Range(func(_, v any) bool {
-		list = append(list, v.(*Task))
-		return true
-	})
+	list := s.running.appendAll(make([]*Task, 0, s.count.Load()))
 	slices.SortFunc(list, func(a, b *Task) int { return cmp.Compare(a.id, b.id) })
 	return list
 }
@@ -174,11 +173,7 @@ func (s *Scheduler) Len() int { return int(s.count.Load()) }
 // CancelAll cancels every running task with cause and returns how many it
 // cancelled. Like Task.Cancel it does not wait; use Wait for that.
 func (s *Scheduler) CancelAll(cause error) int {
-	var list []*Task
-	s.running.Range(func(_, v any) bool {
-		list = append(list, v.(*Task))
-		return true
-	})
+	list := s.running.appendAll(make([]*Task, 0, s.count.Load()))
 	// Cancelling wakes each task's goroutine; spread that over the cores so
 	// a hundred thousand tasks are all told within milliseconds.
 	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)

@@ -47,7 +47,7 @@ type Task struct {
 	sched      *Scheduler
 
 	// ctx belongs to the task: it is the context its function receives.
-	ctx    context.Context
+	ctx    taskContext
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 
@@ -167,7 +167,7 @@ func (t *Task) String() string {
 func (t *Task) finish(result any, err error) {
 	t.mu.Lock()
 	t.result = result
-	cause := context.Cause(t.ctx)
+	cause := context.Cause(&t.ctx)
 	switch {
 	case cause != nil:
 		t.state = Cancelled
@@ -196,6 +196,20 @@ func nonCancel(err error) error {
 }
 
 type taskKey struct{}
+
+// taskContext is a task's cancellable context that also answers
+// FromContext, without a context.WithValue allocation per task.
+type taskContext struct {
+	context.Context
+	task *Task
+}
+
+func (c *taskContext) Value(key any) any {
+	if key == (taskKey{}) {
+		return c.task
+	}
+	return c.Context.Value(key)
+}
 
 // FromContext returns the task whose context ctx is or derives from, or nil.
 func FromContext(ctx context.Context) *Task {
