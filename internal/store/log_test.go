@@ -1,0 +1,134 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestOpenLogRecords(t *testing.T) {
+	s := testStore(t)
+	log, closeLog, err := s.OpenLog(LogOptions{Session: "tutorial", Level: "debug"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("command", "input", "await motor.SetPosition(2 * q.MM)")
+	log.Debug("task start", "task", 3)
+	if err := closeLog(); err != nil {
+		t.Fatal(err)
+	}
+	log.Info("after close is dropped")
+	b, err := os.ReadFile(filepath.Join(s.DataDir, "log", "concert.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("log has %d lines; want 2:\n%s", len(lines), b)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"level": "INFO", "msg": "command", "session": "tutorial", "input": "await motor.SetPosition(2 * q.MM)"} {
+		if rec[k] != want {
+			t.Errorf("record[%q] = %v; want %v", k, rec[k], want)
+		}
+	}
+	if _, ok := rec["time"]; !ok {
+		t.Errorf("record has no time: %s", lines[0])
+	}
+}
+
+func TestOpenLogOptions(t *testing.T) {
+	s := testStore(t)
+	var stderr bytes.Buffer
+	log, closeLog, err := s.OpenLog(LogOptions{Session: "a", To: "stderr", Level: "warn", Stderr: &stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("hidden")
+	log.Warn("shown", "device", "motor")
+	closeLog()
+	if got := stderr.String(); !strings.Contains(got, "level=WARN msg=shown session=a device=motor") || strings.Contains(got, "hidden") {
+		t.Errorf("stderr log = %q", got)
+	}
+	tests := []struct {
+		o       LogOptions
+		wantErr string
+	}{
+		{LogOptions{To: "syslog"}, `--logto "syslog": use stderr or file`},
+		{LogOptions{Level: "loud"}, `--loglevel "loud": use debug, info, warn or error`},
+	}
+	for _, tt := range tests {
+		if _, _, err := s.OpenLog(tt.o); errText(err) != tt.wantErr {
+			t.Errorf("OpenLog(%+v) = %q; want %q", tt.o, errText(err), tt.wantErr)
+		}
+	}
+}
+
+// Two writers on one path stand for two concert processes: rotation keeps
+// every record while the files stay bounded.
+func TestRotationBoundedAndLossless(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "concert.log")
+	const max, keep, perWriter = 2000, 50, 300
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		f, err := openRotating(path, max, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer f.Close()
+			for i := 0; i < perWriter; i++ {
+				if _, err := f.Write([]byte("0123456789012345678901234567890123456789\n")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	files := LogFiles(path, keep)
+	lines := 0
+	for _, p := range files {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > max {
+			t.Errorf("%s has %d bytes; want at most %d", filepath.Base(p), fi.Size(), max)
+		}
+		f, _ := os.Open(p)
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			lines++
+		}
+		f.Close()
+	}
+	if lines != 2*perWriter {
+		t.Errorf("%d records in %d files; want %d", lines, len(files), 2*perWriter)
+	}
+
+	// With few files kept, old records go: the log cannot grow without bound.
+	small := filepath.Join(dir, "small.log")
+	f, err := openRotating(small, 100, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		f.Write([]byte("0123456789012345678901234567890123456789\n"))
+	}
+	f.Close()
+	if got := LogFiles(small, 10); len(got) != 3 {
+		t.Errorf("LogFiles = %v; want small.log.2, small.log.1, small.log", got)
+	}
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// rotatingFile is an append-only log file that several processes may write
+// at once and that rotates by size: path, path.1, ... path.N, oldest last.
+//
+// Not lumberjack: it assumes a single writing process, and two concert
+// sessions running side by side write the same log.
+type rotatingFile struct {
+	path string
+	max  int64 // rotate before a write would grow the file past max bytes
+	keep int   // rotated files kept
+
+	mu    sync.Mutex
+	f     *os.File
+	guard *fileLock // serialises writes and rotation between processes
+}
+
+func openRotating(path string, max int64, keep int) (*rotatingFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	guard, err := openFileLock(path + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	r := &rotatingFile{path: path, max: max, keep: keep, guard: guard}
+	if err := r.reopen(); err != nil {
+		guard.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *rotatingFile) reopen() error {
+	if r.f != nil {
+		r.f.Close()
+		r.f = nil
+	}
+	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	r.f = f
+	return nil
+}
+
+// Write appends p, one whole record, rotating first if p would not fit.
+func (r *rotatingFile) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return 0, os.ErrClosed
+	}
+	// The size check and the write must be one step for all processes, or
+	// two of them both fill the file past max.
+	if err := r.guard.lock(); err != nil {
+		return 0, err
+	}
+	defer r.guard.unlock()
+	// Another process may have rotated: write where the path points now.
+	ours, err := r.f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if now, err := os.Stat(r.path); err != nil || !os.SameFile(ours, now) {
+		if err := r.reopen(); err != nil {
+			return 0, err
+		}
+		if ours, err = r.f.Stat(); err != nil {
+			return 0, err
+		}
+	}
+	if ours.Size() > 0 && ours.Size()+int64(len(p)) > r.max {
+		if err := r.rotate(); err != nil {
+			return 0, fmt.Errorf("rotating the log %s: %w", r.path, err)
+		}
+	}
+	return r.f.Write(p)
+}
+
+// rotate shifts the files by one, unless another process has just done so.
+func (r *rotatingFile) rotate() error {
+	ours, err1 := r.f.Stat()
+	now, err2 := os.Stat(r.path)
+	if err1 == nil && err2 == nil && os.SameFile(ours, now) {
+		os.Remove(fmt.Sprintf("%s.%d", r.path, r.keep))
+		for i := r.keep - 1; i >= 1; i-- {
+			os.Rename(fmt.Sprintf("%s.%d", r.path, i), fmt.Sprintf("%s.%d", r.path, i+1))
+		}
+		if r.keep > 0 {
+			if err := os.Rename(r.path, r.path+".1"); err != nil {
+				return err
+			}
+		} else if err := os.Remove(r.path); err != nil {
+			return err
+		}
+	}
+	return r.reopen()
+}
+
+// Close closes the file; later writes fail.
+func (r *rotatingFile) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return nil
+	}
+	err := r.f.Close()
+	r.f = nil
+	r.guard.close()
+	return err
+}
+
+// LogFiles returns the files of the log at path, oldest first, that exist.
+func LogFiles(path string, keep int) []string {
+	var out []string
+	for i := keep; i >= 1; i-- {
+		p := fmt.Sprintf("%s.%d", path, i)
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		out = append(out, path)
+	}
+	return out
+}
