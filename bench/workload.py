@@ -1,0 +1,120 @@
+"""The Python asyncio side of concert's side-by-side benchmarks.
+
+Each workload mirrors one in bench/workload/main.go and prints one JSON
+line: {"seconds": <time spent in the workload itself>}. Peak memory is read
+by the runner (bench/compare) from the process's resource usage, the same
+way for both sides.
+
+Usage: python3 bench/workload.py WORKLOAD N
+"""
+
+import asyncio
+import json
+import sys
+import time
+
+
+async def trivial():
+    return 1
+
+
+async def sleep10ms():
+    await asyncio.sleep(0.01)
+    return 1
+
+
+async def start_await(n):
+    # Concert's start() wraps a coroutine into a running task.
+    tasks = [asyncio.ensure_future(trivial()) for _ in range(n)]
+    for t in tasks:
+        await t
+
+
+async def gather_sleep(n):
+    await asyncio.gather(*[asyncio.ensure_future(sleep10ms()) for _ in range(n)])
+
+
+async def cancel_all(n):
+    ev = asyncio.Event()
+    tasks = [asyncio.ensure_future(ev.wait()) for _ in range(n)]
+    await asyncio.sleep(0)  # let every task start waiting
+    t0 = time.perf_counter()
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return time.perf_counter() - t0
+
+
+class Device:
+    """Stands in for a device whose emergency stop takes 10 ms."""
+
+    async def emergency_stop(self):
+        await asyncio.sleep(0.01)
+
+
+async def emergency_stop(n):
+    devices = [Device() for _ in range(n)]
+    t0 = time.perf_counter()
+    await asyncio.gather(*[d.emergency_stop() for d in devices])
+    return time.perf_counter() - t0
+
+
+class Parameter:
+    """A parameter the way Concert runs one: an async getter and setter
+    behind a lock, a unit check and a limit check, no motion."""
+
+    def __init__(self):
+        self.value = 0.0
+        self.lock = asyncio.Lock()
+        self.lower, self.upper = -1.0, 1.0
+
+    async def get(self):
+        async with self.lock:
+            return self.value
+
+    async def set(self, value):
+        if not isinstance(value, float):
+            raise TypeError("unit")
+        if not self.lower <= value <= self.upper:
+            raise ValueError("limit")
+        async with self.lock:
+            self.value = value
+
+
+async def param_get_set(n):
+    p = Parameter()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        v = await asyncio.ensure_future(p.get())
+        await asyncio.ensure_future(p.set(v))
+    return time.perf_counter() - t0
+
+
+async def param_get_loop(n):
+    p = Parameter()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        await asyncio.ensure_future(p.get())
+    return time.perf_counter() - t0
+
+
+WORKLOADS = {
+    "start-await": start_await,
+    "gather-sleep": gather_sleep,
+    "cancel-all": cancel_all,
+    "emergency-stop": emergency_stop,
+    "param-get-set": param_get_set,
+    "session-get-loop": param_get_loop,
+}
+
+
+def main():
+    name, n = sys.argv[1], int(sys.argv[2])
+    t0 = time.perf_counter()
+    inner = asyncio.run(WORKLOADS[name](n))
+    seconds = inner if inner is not None else time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+// Command workload runs one of concert's benchmark workloads in Go and
+// prints {"seconds": ...}, the time spent in the workload itself. The
+// runner (bench/compare) runs it beside bench/workload.py, which does the
+// same in Python asyncio, and reads peak memory from the process's resource
+// usage for both.
+//
+// Usage: go run ./bench/workload WORKLOAD N
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// workloads maps a name to a function that runs it n times over and returns
+// the time to report; each does its own setup outside that time where the
+// Python side does too.
+var workloads = map[string]func(n int) (time.Duration, error){
+	"start-await":  startAwait,
+	"gather-sleep": gatherSleep,
+	"cancel-all":   cancelAll,
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fail(fmt.Errorf("usage: workload WORKLOAD N (workloads: %v)", names()))
+	}
+	run, ok := workloads[os.Args[1]]
+	if !ok {
+		fail(fmt.Errorf("unknown workload %q (workloads: %v)", os.Args[1], names()))
+	}
+	n, err := strconv.Atoi(os.Args[2])
+	if err != nil || n < 1 {
+		fail(fmt.Errorf("N must be a positive number, got %q", os.Args[2]))
+	}
+	d, err := run(n)
+	if err != nil {
+		fail(err)
+	}
+	json.NewEncoder(os.Stdout).Encode(map[string]float64{"seconds": d.Seconds()})
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "workload:", err)
+	os.Exit(2)
+}
+
+func names() []string {
+	var list []string
+	for name := range workloads {
+		list = append(list, name)
+	}
+	sort.Strings(list)
+	return list
+}
+
+func trivial(context.Context) (any, error) { return 1, nil }
+
+func startAwait(n int) (time.Duration, error) {
+	start := time.Now()
+	ts := make([]*tasks.Task, n)
+	for i := range ts {
+		ts[i] = tasks.Start(trivial)
+	}
+	for _, t := range ts {
+		if _, err := t.Await(context.Background()); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+func gatherSleep(n int) (time.Duration, error) {
+	start := time.Now()
+	ts := make([]*tasks.Task, n)
+	for i := range ts {
+		ts[i] = tasks.Start(func(ctx context.Context) (any, error) {
+			select {
+			case <-time.After(10 * time.Millisecond):
+				return 1, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		})
+	}
+	_, err := tasks.Gather(context.Background(), ts...)
+	return time.Since(start), err
+}
+
+// cancelAll times what ctrl-k's cancellation costs: from CancelAll to every
+// task ended, with n tasks waiting.
+func cancelAll(n int) (time.Duration, error) {
+	ts := make([]*tasks.Task, n)
+	for i := range ts {
+		ts[i] = tasks.Start(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+	}
+	start := time.Now()
+	if got := tasks.CancelAll(tasks.ErrEmergencyStop); got != n {
+		return 0, fmt.Errorf("CancelAll cancelled %d of %d tasks", got, n)
+	}
+	tasks.Gather(context.Background(), ts...)
+	return time.Since(start), nil
+}
