@@ -1,0 +1,363 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/scanner"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// Outline is what `concert docs` tells about a session, read from its source
+// without running it.
+type Outline struct {
+	Description string
+	Imports     []string
+	Devices     []Item // top-level variables made by a constructor call
+	Funcs       []Item // top-level function declarations
+}
+
+// Item is one device or function of a session.
+type Item struct {
+	Name string
+	Code string // the constructor call, or the function's signature
+	Doc  string // the comment lines right above it, or at its line's end
+	Line int
+}
+
+// chunk is one top-level statement or declaration of a session body.
+type chunk struct {
+	start, end int // byte offsets in the body
+	line, col  int
+	decl       bool
+}
+
+// chunks cuts a session body at its top-level semicolons, written or
+// implied by a line end.
+func chunks(body []byte) ([]chunk, scanner.ErrorList) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(body))
+	var errs scanner.ErrorList
+	var s scanner.Scanner
+	s.Init(file, body, func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	var (
+		out       []chunk
+		cur       = chunk{start: -1}
+		depth     int
+		first     token.Token
+		nToks     int
+		openStack []token.Position
+	)
+	for {
+		pos, tok, _ := s.Scan()
+		off := file.Offset(pos)
+		if tok == token.EOF || (tok == token.SEMICOLON && depth == 0) {
+			if cur.start >= 0 {
+				cur.end = off
+				out = append(out, cur)
+			}
+			if tok == token.EOF {
+				break
+			}
+			cur, nToks = chunk{start: -1}, 0
+			continue
+		}
+		if cur.start < 0 {
+			p := file.Position(pos)
+			cur = chunk{start: off, line: p.Line, col: p.Column}
+		}
+		switch nToks {
+		case 0:
+			first = tok
+			cur.decl = tok == token.IMPORT || tok == token.TYPE || tok == token.CONST
+		case 1:
+			// func NAME is a declaration; after func( parseChunk tries
+			// both a method and a function literal.
+			cur.decl = cur.decl || first == token.FUNC && tok == token.IDENT
+		}
+		nToks++
+		switch tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+			openStack = append(openStack, file.Position(pos))
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+			if depth < 0 {
+				errs.Add(file.Position(pos), fmt.Sprintf("unexpected %s", tok))
+				depth = 0
+			} else {
+				openStack = openStack[:len(openStack)-1]
+			}
+		}
+	}
+	if depth > 0 {
+		errs.Add(openStack[len(openStack)-1], "unclosed bracket")
+	}
+	return out, errs
+}
+
+// blankAwait replaces the await keywords of a body with spaces, so that the
+// Go parser can read the rest with unchanged positions.
+func blankAwait(body []byte) []byte {
+	out := bytes.Clone(body)
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(body))
+	var s scanner.Scanner
+	s.Init(file, body, nil, 0)
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok == token.IDENT && lit == "await" {
+			off := file.Offset(pos)
+			copy(out[off:], "     ")
+		}
+	}
+}
+
+// parsed is one chunk as the Go parser read it.
+type parsed struct {
+	c     chunk
+	decls []ast.Decl
+	stmts []ast.Stmt
+	fset  *token.FileSet
+}
+
+const (
+	declPrefix = "package p;"
+	stmtPrefix = "package p;func _(){"
+)
+
+// parseChunk parses one chunk on its own, with positions in the file.
+func parseChunk(filename string, body []byte, c chunk) (parsed, scanner.ErrorList) {
+	p, errs := parseAs(filename, body, c)
+	if len(errs) > 0 && !c.decl && bytes.HasPrefix(body[c.start:c.end], []byte("func")) {
+		// func (r T) M() {...}, a method, rather than a literal called.
+		c.decl = true
+		if q, qerrs := parseAs(filename, body, c); len(qerrs) == 0 {
+			return q, nil
+		}
+	}
+	return p, errs
+}
+
+func parseAs(filename string, body []byte, c chunk) (parsed, scanner.ErrorList) {
+	text := string(body[c.start:c.end])
+	prefix := stmtPrefix
+	if c.decl {
+		prefix = declPrefix
+	}
+	// The chunk starts on its own line of the wrapped source, so that only
+	// line 2 needs its columns shifted back.
+	src := prefix + "\n" + text
+	if !c.decl {
+		src += "\n}"
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
+	p := parsed{c: c, fset: fset}
+	if f != nil {
+		if c.decl {
+			p.decls = f.Decls
+		} else if len(f.Decls) == 1 {
+			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && fd.Body != nil {
+				p.stmts = fd.Body.List
+			}
+		}
+	}
+	var errs scanner.ErrorList
+	if list, ok := err.(scanner.ErrorList); ok {
+		for _, e := range list {
+			errs.Add(p.position(filename, e.Pos), e.Msg)
+		}
+	} else if err != nil {
+		errs.Add(token.Position{Filename: filename, Line: c.line, Column: c.col}, err.Error())
+	}
+	return p, errs
+}
+
+// position maps a position of the wrapped source back to the file.
+func (p parsed) position(filename string, pos token.Position) token.Position {
+	out := token.Position{Filename: filename, Line: p.c.line + pos.Line - 2, Column: pos.Column}
+	if pos.Line == 2 {
+		out.Column = p.c.col + pos.Column - 1
+	}
+	if pos.Line < 2 {
+		out.Line, out.Column = p.c.line, p.c.col
+	}
+	return out
+}
+
+// Check parses a session without running it and says where it does not
+// parse, as file:line:col: message lines. It reads a session the way the
+// shell does: the header Body blanks, top-level statements, await.
+func Check(filename string, src []byte) error {
+	body, _ := Body(src)
+	body = blankAwait(body)
+	cs, errs := chunks(body)
+	for _, e := range errs {
+		e.Pos.Filename = filename
+	}
+	bracketErrs := errs
+	for _, c := range cs {
+		if within(bracketErrs, c) {
+			// The parser would only repeat the bracket error in its words.
+			continue
+		}
+		// The first error of a statement is the one to fix; the parser's
+		// next ones mostly follow from it.
+		if _, perrs := parseChunk(filename, body, c); len(perrs) > 0 {
+			errs = append(errs, perrs[0])
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	errs.Sort()
+	errs.RemoveMultiples()
+	return &CheckError{List: errs}
+}
+
+func within(errs scanner.ErrorList, c chunk) bool {
+	for _, e := range errs {
+		if e.Pos.Offset >= c.start && e.Pos.Offset <= c.end {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckError lists where a session does not parse, one error a line.
+type CheckError struct {
+	List scanner.ErrorList
+}
+
+// maxCheckErrors keeps a file full of errors from flooding the terminal.
+const maxCheckErrors = 10
+
+func (e *CheckError) Error() string {
+	var b strings.Builder
+	for i, err := range e.List {
+		if i == maxCheckErrors {
+			fmt.Fprintf(&b, "\n(and %d more errors)", len(e.List)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+// ParseOutline reads a session's description, imports, devices and
+// functions. Parts that do not parse are left out; Check says why.
+func ParseOutline(src []byte) Outline {
+	o := Outline{Description: Description(src)}
+	body, _ := Body(src)
+	body = blankAwait(body)
+	cs, _ := chunks(body)
+	for _, c := range cs {
+		p, errs := parseChunk("", body, c)
+		if len(errs) > 0 {
+			continue
+		}
+		for _, d := range p.decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if is, ok := s.(*ast.ImportSpec); ok {
+						path, _ := strconv.Unquote(is.Path.Value)
+						o.Imports = append(o.Imports, path)
+					}
+				}
+			case *ast.FuncDecl:
+				sig := *d
+				sig.Body, sig.Doc = nil, nil
+				o.Funcs = append(o.Funcs, Item{
+					Name: d.Name.Name,
+					Code: p.node(&sig),
+					Doc:  commentAround(body, p.c.line),
+					Line: p.c.line,
+				})
+			}
+		}
+		for _, s := range p.stmts {
+			if it, ok := p.device(s, body); ok {
+				o.Devices = append(o.Devices, it)
+			}
+		}
+	}
+	return o
+}
+
+func (p parsed) node(n any) string {
+	var b strings.Builder
+	printer.Fprint(&b, p.fset, n)
+	return b.String()
+}
+
+// device recognises `name := pkg.NewX(...)` (or var name = ...).
+func (p parsed) device(s ast.Stmt, body []byte) (Item, bool) {
+	var name *ast.Ident
+	var val ast.Expr
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		if s.Tok != token.DEFINE || len(s.Lhs) < 1 || len(s.Rhs) != 1 {
+			return Item{}, false
+		}
+		name, _ = s.Lhs[0].(*ast.Ident)
+		val = s.Rhs[0]
+	case *ast.DeclStmt:
+		g, ok := s.Decl.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR || len(g.Specs) != 1 {
+			return Item{}, false
+		}
+		vs := g.Specs[0].(*ast.ValueSpec)
+		if len(vs.Names) < 1 || len(vs.Values) != 1 {
+			return Item{}, false
+		}
+		name, val = vs.Names[0], vs.Values[0]
+	}
+	call, ok := val.(*ast.CallExpr)
+	if name == nil || !ok {
+		return Item{}, false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || !strings.HasPrefix(sel.Sel.Name, "New") {
+		return Item{}, false
+	}
+	line := p.position("", p.fset.Position(s.Pos())).Line
+	return Item{Name: name.Name, Code: p.node(call), Doc: commentAround(body, line), Line: line}, true
+}
+
+// commentAround returns the // lines right above line, or else the //
+// comment at the end of line, of a body.
+func commentAround(body []byte, line int) string {
+	lines := strings.Split(string(body), "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	var doc []string
+	for i := line - 2; i >= 0; i-- {
+		t := strings.TrimSpace(lines[i])
+		if !strings.HasPrefix(t, "//") || isDirective(t) {
+			break
+		}
+		doc = append([]string{strings.TrimPrefix(strings.TrimPrefix(t, "//"), " ")}, doc...)
+	}
+	if len(doc) > 0 {
+		return strings.Join(doc, "\n")
+	}
+	// A trailing comment: the last // outside a string on the line. Good
+	// enough for device lines, whose strings hold names, not slashes.
+	if i := strings.LastIndex(lines[line-1], "//"); i >= 0 && strings.Count(lines[line-1][:i], `"`)%2 == 0 {
+		return strings.TrimSpace(lines[line-1][i+2:])
+	}
+	return ""
+}
