@@ -1,0 +1,119 @@
+package main
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+type exportOptions struct {
+	*env
+	archive string
+	force   bool
+}
+
+func newExportCmd(e *env) *cobra.Command {
+	o := &exportOptions{env: e}
+	cmd := &cobra.Command{
+		Use:   "export ARCHIVE[.zip]",
+		Short: "Save all your sessions in a zip archive",
+		Long: `Save all your sessions (not the bundled ones, which every concert has) in
+the zip archive ARCHIVE, adding .zip to its name if missing. concert import
+ARCHIVE.zip brings them back, on this machine or another. It never replaces
+an existing archive unless --force is given.`,
+		Example: `  concert export beamtime-2026-11`,
+		Args:    args(1, 1, "ARCHIVE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.archive = args[0]
+			return o.run()
+		},
+	}
+	cmd.Flags().BoolVarP(&o.force, "force", "f", false, "replace an existing archive")
+	return cmd
+}
+
+func (o *exportOptions) run() error {
+	st, err := o.store()
+	if err != nil {
+		return err
+	}
+	list, err := st.List()
+	if err != nil {
+		return err
+	}
+	archive := o.archive
+	if !strings.HasSuffix(strings.ToLower(archive), ".zip") {
+		archive += ".zip"
+	}
+	if !o.force {
+		if _, err := os.Stat(archive); err == nil {
+			return fmt.Errorf("%s exists already; --force replaces it", archive)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(archive), "."+filepath.Base(archive)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	z := zip.NewWriter(tmp)
+	n := 0
+	for _, s := range list {
+		if s.Bundled {
+			continue
+		}
+		src, err := os.ReadFile(s.Path)
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		fi, err := os.Stat(s.Path)
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		h := &zip.FileHeader{Name: s.Name + ".go", Method: zip.Deflate, Modified: fi.ModTime()}
+		w, err := z.CreateHeader(h)
+		if err == nil {
+			_, err = w.Write(src)
+		}
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		tmp.Close()
+		return errors.New("no sessions of your own to export; concert init NAME makes one")
+	}
+	if err := z.Close(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if o.force {
+		err = os.Rename(tmp.Name(), archive)
+	} else if err = os.Link(tmp.Name(), archive); errors.Is(err, fs.ErrExist) {
+		// Made meanwhile: a link never replaces a file.
+		err = fmt.Errorf("%s exists already; --force replaces it", archive)
+	}
+	if err != nil {
+		return err
+	}
+	o.note("Exported %d sessions to %s", n, archive)
+	return nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concert-go/concert/internal/store"
+)
+
+type initOptions struct {
+	*env
+	name    string
+	force   bool
+	imports []string
+}
+
+func newInitCmd(e *env) *cobra.Command {
+	o := &initOptions{env: e}
+	cmd := &cobra.Command{
+		Use:   "init NAME",
+		Short: "Make a new session from a template",
+		Long: `Make a new session NAME from a template: a description comment, a note on
+what the prelude imports already, and example device lines to start from.
+Open it with concert edit NAME, run it with concert start NAME.
+
+It never replaces an existing session unless --force is given.`,
+		Example: `  concert init scan
+  concert init tomo --imports os,encoding/json`,
+		Args: args(1, 1, "NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.name = args[0]
+			return o.run()
+		},
+	}
+	cmd.Flags().BoolVarP(&o.force, "force", "f", false, "replace an existing session of that name")
+	cmd.Flags().StringSliceVar(&o.imports, "imports", nil, "packages to import besides the prelude, comma-separated")
+	return cmd
+}
+
+func (o *initOptions) run() error {
+	if err := store.ValidName(o.name); err != nil {
+		return err
+	}
+	src, err := sessionTemplate(o.name, o.imports)
+	if err != nil {
+		return err
+	}
+	st, err := o.store()
+	if err != nil {
+		return err
+	}
+	if err := st.Write(o.name, src, o.force); err != nil {
+		if errors.As(err, new(*store.ExistsError)) {
+			return fmt.Errorf("%w; --force replaces it", err)
+		}
+		return err
+	}
+	p, _ := st.Path(o.name)
+	o.note("Created session %s at %s; edit it with: concert edit %s", o.name, p, o.name)
+	return nil
+}
+
+// sessionTemplateText is what concert init writes. Its code must run in the
+// shell as it is: TestTemplateParses checks that it parses.
+var sessionTemplateText = template.Must(template.New("session").Parse(`// {{.Name}}: say here what this session is for. The first sentence shows in
+// concert show, the whole comment in concert show {{.Name}} and concert docs.
+//
+// The prelude is imported already: q (units such as q.MM, q.Deg, q.S),
+// the device constructors, start, background, gather, await, tasks(),
+// dstate(), ddoc(), pdoc(), help() and the task type Task, as well as the
+// packages fmt, time, context, math and strings.
+//
+// Put the line "// concert:multi-instance" in this comment to allow the
+// session to run more than once at a time.
+{{if .Imports}}
+import (
+{{- range .Imports}}
+	{{.}}
+{{- end}}
+)
+{{end}}
+{{.Devices}}`))
+
+// templateDevices are the example device lines of a new session, made with
+// the dummy devices of the tutorial session.
+const templateDevices = `// Devices: dummies to try things with; replace them with real ones.
+`
+
+func sessionTemplate(name string, imports []string) ([]byte, error) {
+	var quoted []string
+	for _, imp := range imports {
+		imp = strings.TrimSpace(imp)
+		if imp == "" || strings.ContainsAny(imp, " \t\"'`\\") {
+			return nil, usageErrorf("--imports: %q is not an import path such as encoding/json", imp)
+		}
+		quoted = append(quoted, strconv.Quote(imp))
+	}
+	var b bytes.Buffer
+	err := sessionTemplateText.Execute(&b, map[string]any{"Name": name, "Imports": quoted, "Devices": templateDevices})
+	return b.Bytes(), err
+}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concert-go/concert/internal/store"
+)
+
+// followPoll is how often log --follow looks for new records.
+const followPoll = 200 * time.Millisecond
+
+type logOptions struct {
+	*env
+	session string
+	file    string
+	follow  bool
+	lines   int
+}
+
+func newLogCmd(e *env) *cobra.Command {
+	o := &logOptions{env: e}
+	cmd := &cobra.Command{
+		Use:   "log [NAME]",
+		Short: "Print the session log",
+		Long: `Print the session log, oldest first: every command typed, task start, end
+and cancel, parameter set and emergency stop, with time and session. With
+NAME, only that session's records. With --follow, keep printing records as
+they are written, like tail -f, until interrupted.
+
+The log is <data>/concert/log/concert.log, rotated at 10 MiB with 5 older
+files kept (concert.log.1 is the newest of those); concert start --logfile
+writes elsewhere, and --logfile here reads it.`,
+		Example: `  concert log tutorial
+  concert log --follow
+  concert log -n 20 tutorial`,
+		Args:              args(0, 1, "[NAME]"),
+		ValidArgsFunction: completeSessions(e),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.session = args[0]
+				if err := store.ValidName(o.session); err != nil {
+					return err
+				}
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVarP(&o.follow, "follow", "f", false, "keep printing new records until interrupted")
+	cmd.Flags().StringVar(&o.file, "logfile", "", "read this log file instead of the default one")
+	cmd.Flags().IntVarP(&o.lines, "lines", "n", 0, "print only the last `N` records (0: all)")
+	return cmd
+}
+
+func (o *logOptions) run(ctx context.Context) error {
+	if o.lines < 0 {
+		return usageErrorf("--lines %d: give a number of records, 0 for all", o.lines)
+	}
+	path := o.file
+	if path == "" {
+		st, err := o.store()
+		if err != nil {
+			return err
+		}
+		path = st.LogPath()
+	}
+	var tail []string
+	emit := func(line string) {
+		if out, ok := o.render(line); ok {
+			if o.lines > 0 && !o.follow {
+				tail = append(tail, out)
+				if len(tail) > o.lines {
+					tail = tail[1:]
+				}
+				return
+			}
+			fmt.Fprintln(o.Out, out)
+		}
+	}
+	files := store.LogFiles(path, store.LogKeep)
+	if o.follow && o.lines > 0 {
+		// tail -f -n: the last records, then what comes.
+		var last []string
+		for _, p := range files {
+			forEachLine(p, func(l string) {
+				if out, ok := o.render(l); ok {
+					last = append(last, out)
+					if len(last) > o.lines {
+						last = last[1:]
+					}
+				}
+			})
+		}
+		for _, l := range last {
+			fmt.Fprintln(o.Out, l)
+		}
+		return o.followFile(ctx, path, true, emit)
+	}
+	if o.follow {
+		for _, p := range files[:max(len(files)-1, 0)] {
+			if err := forEachLine(p, emit); err != nil {
+				return err
+			}
+		}
+		return o.followFile(ctx, path, false, emit)
+	}
+	if len(files) == 0 {
+		o.note("No log yet at %s; concert start writes it", path)
+		return nil
+	}
+	for _, p := range files {
+		if err := forEachLine(p, emit); err != nil {
+			return err
+		}
+	}
+	for _, l := range tail {
+		fmt.Fprintln(o.Out, l)
+	}
+	return nil
+}
+
+func forEachLine(path string, fn func(string)) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // rotated away meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		fn(sc.Text())
+	}
+	return sc.Err()
+}
+
+// followFile prints the records of path as they are written until ctx
+// ends, from its start or, with atEnd, from its end, going on in the new
+// file when the log rotates.
+func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, emit func(string)) error {
+	var f *os.File
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	var pending []byte
+	buf := make([]byte, 64<<10)
+	for {
+		if f == nil {
+			var err error
+			f, err = os.Open(path)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			if f != nil && atEnd {
+				if _, err := f.Seek(0, io.SeekEnd); err != nil {
+					return err
+				}
+			}
+			atEnd = false
+		}
+		if f != nil {
+			n, err := f.Read(buf)
+			if n > 0 {
+				pending = append(pending, buf[:n]...)
+				for {
+					i := bytes.IndexByte(pending, '\n')
+					if i < 0 {
+						break
+					}
+					emit(string(pending[:i]))
+					pending = pending[i+1:]
+				}
+				continue
+			}
+			if err != nil && err != io.EOF {
+				return err
+			}
+			// At the end: if the log was rotated, what we read is done and
+			// the records go on in a new file at path.
+			held, err1 := f.Stat()
+			now, err2 := os.Stat(path)
+			if err1 == nil && (err2 != nil || !os.SameFile(held, now)) {
+				f.Close()
+				f, pending = nil, nil
+				continue
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(followPoll):
+		}
+	}
+}
+
+// render turns one JSON record of the log into a line to read, or reports
+// that it is filtered out.
+func (o *logOptions) render(line string) (string, bool) {
+	fields, ok := parseRecord(line)
+	if !ok {
+		// Not a record of ours: show it unless filtering by session.
+		return line, o.session == "" && strings.TrimSpace(line) != ""
+	}
+	get := func(k string) string {
+		for _, f := range fields {
+			if f.key == k {
+				var s string
+				if json.Unmarshal(f.raw, &s) == nil {
+					return s
+				}
+				return string(f.raw)
+			}
+		}
+		return ""
+	}
+	session := get("session")
+	if o.session != "" && session != o.session {
+		return "", false
+	}
+	var b strings.Builder
+	if t, err := time.Parse(time.RFC3339Nano, get("time")); err == nil {
+		b.WriteString(t.Local().Format("2006-01-02 15:04:05.000"))
+	} else {
+		b.WriteString(get("time"))
+	}
+	fmt.Fprintf(&b, " %-5s %s: %s", get("level"), session, get("msg"))
+	for _, f := range fields {
+		switch f.key {
+		case "time", "level", "msg", "session":
+			continue
+		}
+		fmt.Fprintf(&b, " %s=%s", f.key, value(f.raw))
+	}
+	return b.String(), true
+}
+
+// field is one key and raw JSON value of a record, in the record's order.
+type field struct {
+	key string
+	raw json.RawMessage
+}
+
+func parseRecord(line string) ([]field, bool) {
+	dec := json.NewDecoder(strings.NewReader(line))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	var out []field
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		k, ok := t.(string)
+		if !ok {
+			return nil, false
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, false
+		}
+		out = append(out, field{key: k, raw: raw})
+	}
+	return out, true
+}
+
+// value prints a JSON value as slog's text handler would: strings bare
+// unless they need quotes.
+func value(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return string(raw)
+	}
+	if s == "" || strings.ContainsAny(s, " \t\n\"=") {
+		return strconv.Quote(s)
+	}
+	return s
+}
