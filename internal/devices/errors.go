@@ -1,0 +1,181 @@
+package devices
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// target names a device or one of its parameters: "motor" or
+// "motor.position".
+func target(device, param string) string {
+	if param == "" {
+		return device
+	}
+	return device + "." + param
+}
+
+// UnitError is a value of the wrong type for a parameter: a bare number
+// where a quantity is wanted, or a quantity of another dimension.
+type UnitError struct {
+	Device, Param string
+	Value         any
+	Want          string  // the wanted type, "length" or "cameras.TriggerMode"
+	Hint          string  // how to write it, "5 * q.MM"; may be empty
+}
+
+func (e *UnitError) Error() string {
+	where := target(e.Device, e.Param)
+	if _, ok := e.Value.(q.Quantity); ok {
+		msg := fmt.Sprintf("%s: %v is not a %s", where, e.Value, e.Want)
+		if e.Hint != "" {
+			msg += " (write e.g. " + e.Hint + ")"
+		}
+		return msg
+	}
+	if isNumber(e.Value) && e.Hint != "" {
+		return fmt.Sprintf("%s: %v has no unit; write %s", where, e.Value, e.Hint)
+	}
+	return fmt.Sprintf("%s: %v (%T) is not a %s", where, e.Value, e.Value, e.Want)
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return true
+	}
+	return false
+}
+
+// LimitError is a value outside a parameter's effective limits. The device
+// was not touched.
+type LimitError struct {
+	Device, Param string
+	Value, Limit  q.Quantity
+	Upper         bool // the upper limit, else the lower
+	External      bool // the device's own limit, else the user's
+	Unit          q.Quantity
+}
+
+func (e *LimitError) Error() string {
+	op, which := "<", "lower"
+	if e.Upper {
+		op, which = ">", "upper"
+	}
+	msg := fmt.Sprintf("%s: %s %s %s limit %s", target(e.Device, e.Param),
+		q.FormatIn(e.Value, e.Unit), op, which, q.FormatIn(e.Limit, e.Unit))
+	if e.External {
+		msg += " of the device"
+	}
+	return msg
+}
+
+// LockError is a set of a write-locked parameter or device, or an attempt
+// to undo a permanent lock.
+type LockError struct {
+	Device, Param string
+	Permanent     bool
+	Unlocking     bool // the attempt was to unlock
+	Limits        bool // the limits are locked, not the value
+}
+
+func (e *LockError) Error() string {
+	what := target(e.Device, e.Param)
+	if e.Limits {
+		what += " limits"
+	}
+	switch {
+	case e.Permanent && e.Unlocking:
+		return what + ": locked permanently, cannot be unlocked"
+	case e.Permanent:
+		return what + ": locked permanently, cannot be changed"
+	case e.Limits:
+		return what + ": locked; call UnlockLimits() first"
+	case e.Param != "":
+		return fmt.Sprintf("%s: locked; call %s.Param(%q).Unlock() first", what, e.Device, e.Param)
+	default:
+		return what + ": locked; call " + e.Device + ".Unlock() first"
+	}
+}
+
+// StateError is an operation the device's state does not allow, such as
+// closing a closed shutter.
+type StateError struct {
+	Device string
+	Op     string
+	State  State
+	From   []State // the states Op starts from
+}
+
+func (e *StateError) Error() string {
+	names := make([]string, len(e.From))
+	for i, s := range e.From {
+		names[i] = string(s)
+	}
+	return fmt.Sprintf("%s: cannot %s in state %s (only in %s)", e.Device, e.Op, e.State, strings.Join(names, ", "))
+}
+
+// BusyError is a second motion on a device that is already moving for a
+// task.
+type BusyError struct {
+	Device string
+	Op     string      // what was refused
+	Busy   string      // what runs
+	Task   *tasks.Task // the task the running motion is for
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("%s: cannot %s while %s runs for task %d %s; cancel that task or await it first",
+		e.Device, e.Op, e.Busy, e.Task.ID(), e.Task.Name())
+}
+
+// AccessError is a read of a write-only or a set of a read-only parameter.
+type AccessError struct {
+	Device, Param string
+	Write         bool
+}
+
+func (e *AccessError) Error() string {
+	if e.Write {
+		return target(e.Device, e.Param) + ": read-only, cannot be set"
+	}
+	return target(e.Device, e.Param) + ": write-only, cannot be read"
+}
+
+// ParamError names a parameter a device does not have.
+type ParamError struct {
+	Device, Param string
+	Have          []string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("%s: no parameter %q (have %s)", e.Device, e.Param, strings.Join(e.Have, ", "))
+}
+
+// HardLimitError is a motion stopped by a hard limit switch. The device is
+// in state hard-limit until it moves back.
+type HardLimitError struct {
+	Device   string
+	Position q.Quantity
+	Upper    bool
+}
+
+func (e *HardLimitError) Error() string {
+	which := "lower"
+	if e.Upper {
+		which = "upper"
+	}
+	return fmt.Sprintf("%s: stopped at the %s hard limit at %v; state hard-limit, move back or Home()", e.Device, which, e.Position)
+}
+
+// DeviceError wraps an error of a driver so that it names the device and
+// parameter or operation.
+type DeviceError struct {
+	Device, Param string
+	Err           error
+}
+
+func (e *DeviceError) Error() string { return target(e.Device, e.Param) + ": " + e.Err.Error() }
+func (e *DeviceError) Unwrap() error { return e.Err }

@@ -1,0 +1,175 @@
+package motors_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	os.Exit(m.Run())
+}
+
+var ctx = context.Background()
+
+func TestMoveTakesTime(t *testing.T) {
+	m := motors.NewLinear("motor")
+	if _, err := m.SetMotionVelocity(100 * q.MMPerS).Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	task := m.SetPosition(5 * q.MM)
+	time.Sleep(5 * time.Millisecond)
+	if s := m.State(); s != devices.Moving {
+		t.Errorf("state while moving = %s; want moving", s)
+	}
+	if _, err := task.Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < 45*time.Millisecond {
+		t.Errorf("5 mm at 100 mm/s took %v; want about 50ms", took)
+	}
+	if p := m.Position(); p != 5*q.MM {
+		t.Errorf("Position() = %v; want 5 mm", p)
+	}
+	if s := m.State(); s != devices.Standby {
+		t.Errorf("state after = %s; want standby", s)
+	}
+}
+
+func TestCancelledMoveStopsBetween(t *testing.T) {
+	m := motors.NewLinear("motor")
+	m.SetMotionVelocity(10 * q.MMPerS).Await(ctx)
+	task := m.SetPosition(10 * q.MM)
+	time.Sleep(100 * time.Millisecond)
+	task.Cancel()
+	_, err := task.Await(ctx)
+	if !errors.Is(err, tasks.ErrCancelled) {
+		t.Fatalf("Await() error = %v; want cancelled", err)
+	}
+	p := m.Position()
+	if p <= 0 || p >= 10*q.MM {
+		t.Errorf("position after cancel = %v; want between 0 and 10 mm", p)
+	}
+	if s := m.State(); s != devices.Standby {
+		t.Errorf("state after cancel = %s; want standby", s)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if p2 := m.Position(); p2 != p {
+		t.Errorf("position moved on after cancel: %v then %v", p, p2)
+	}
+}
+
+func TestHardLimit(t *testing.T) {
+	m := motors.NewLinear("motor")
+	m.SetHardLimits(-1*q.MM, 1*q.MM)
+	m.SetMotionVelocity(100 * q.MMPerS).Await(ctx)
+	_, err := m.SetPosition(5 * q.MM).Await(ctx)
+	want := "motor: stopped at the upper hard limit at 1 mm; state hard-limit, move back or Home()"
+	if err == nil || err.Error() != want {
+		t.Fatalf("move past hard limit: error = %v; want %s", err, want)
+	}
+	if s := m.State(); s != devices.HardLimit {
+		t.Errorf("state = %s; want hard-limit", s)
+	}
+	if _, err := m.SetPosition(2 * q.MM).Await(ctx); err == nil || err.Error() != want {
+		t.Errorf("move further out: error = %v; want %s", err, want)
+	}
+	if _, err := m.Home().Await(ctx); err != nil {
+		t.Fatalf("Home() from hard limit: %v", err)
+	}
+	if p, s := m.Position(), m.State(); p != 0 || s != devices.Standby {
+		t.Errorf("after Home: %v %s; want 0 mm standby", p, s)
+	}
+}
+
+func TestStop(t *testing.T) {
+	m := motors.NewRotation("rot")
+	move := m.SetPosition(90 * q.Deg)
+	time.Sleep(50 * time.Millisecond)
+	if _, err := m.Stop().Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !move.State().Ended() {
+		t.Errorf("move still %s after Stop", move.State())
+	}
+	if p := m.Position(); p <= 0 || p >= 90*q.Deg {
+		t.Errorf("position after Stop = %v; want between 0 and 90 deg", p)
+	}
+	if s := m.State(); s != devices.Standby {
+		t.Errorf("state after Stop = %s", s)
+	}
+}
+
+func TestContinuous(t *testing.T) {
+	m := motors.NewContinuousLinear("slide")
+	m.SetHardLimits(-1*q.MM, 1*q.MM)
+	if _, err := m.SetVelocity(50 * q.MMPerS).Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := m.State(); s != devices.Moving {
+		t.Errorf("state turning = %s; want moving", s)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for m.State() != devices.HardLimit && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if p, s := m.Position(), m.State(); p != 1*q.MM || s != devices.HardLimit {
+		t.Errorf("at the limit: %v %s; want 1 mm hard-limit", p, s)
+	}
+
+	r := motors.NewContinuousRotation("stage")
+	r.SetVelocity(90 * q.DegPerS).Await(ctx)
+	time.Sleep(30 * time.Millisecond)
+	if err := r.EmergencyStop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := r.Position()
+	time.Sleep(30 * time.Millisecond)
+	if p2, s := r.Position(), r.State(); p2 != p || p <= 0 || s != devices.Standby || r.Velocity() != 0 {
+		t.Errorf("after emergency stop: %v then %v, %s, velocity %v", p, p2, s, r.Velocity())
+	}
+}
+
+func TestSecondMoveFailsNamingTask(t *testing.T) {
+	m := motors.NewLinear("motor")
+	first := tasks.Start(func(ctx context.Context) error {
+		_, err := m.SetPosition(1 * q.MM).Await(ctx)
+		return err
+	}, tasks.Named("scan"))
+	time.Sleep(20 * time.Millisecond)
+	_, err := m.SetPosition(2 * q.MM).Await(ctx)
+	var be *devices.BusyError
+	if !errors.As(err, &be) || be.Task != first {
+		t.Fatalf("second move: error = %v; want BusyError naming task %d", err, first.ID())
+	}
+	want := "motor: cannot SetPosition while SetPosition runs for task " + itoa(first.ID()) + " scan; cancel that task or await it first"
+	if err.Error() != want {
+		t.Errorf("error = %q; want %q", err, want)
+	}
+	first.Cancel()
+	first.Await(ctx)
+	if _, err := m.SetPosition(0.01 * q.MM).Await(ctx); err != nil {
+		t.Errorf("move after cancelling the first: %v", err)
+	}
+}
+
+func itoa(n uint64) string {
+	b := []byte{}
+	for {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+		if n == 0 {
+			return string(b)
+		}
+	}
+}

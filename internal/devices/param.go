@@ -1,0 +1,537 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// ParamSpec describes a parameter to Control.Add.
+type ParamSpec struct {
+	Name string // snake_case, as in dev.Param("motion_velocity")
+	Doc  string // one line for ddoc
+	// Unit is the unit the parameter shows its values in, such as q.MM;
+	// it also fixes the dimension a set must have. Nil for a parameter
+	// whose values are no quantity: then Zero gives their type.
+	Unit q.Quantity
+	Zero any
+	// Get reads the value from the device; nil for a write-only
+	// parameter. Set writes it; nil for a read-only one. Set is called
+	// only after every check passed; it honours ctx if it takes time.
+	Get func(ctx context.Context) (any, error)
+	Set func(ctx context.Context, v any) error
+	// Limits gives the device's own limits, either may be nil; nil for
+	// none. The effective limits are the narrowest of these and the
+	// user's.
+	Limits func() (lower, upper q.Quantity)
+	// From, Via and Motion make a set an operation with those properties
+	// (see Op): a motor's position set is a Motion from standby Via
+	// moving.
+	From   []State
+	Via    State
+	Motion bool
+}
+
+// Parameter is one named value of a device: readable, writable or both,
+// with a unit, limits, a write lock, a stash and exclusive access. Get one
+// with dev.Param("name"). All methods are safe for concurrent use.
+type Parameter struct {
+	dev   *Base
+	spec  ParamSpec
+	name  string
+	camel string // "MotionVelocity"
+	typ   reflect.Type
+	setOp Op
+
+	// Guarded by dev.mu, so that access checks see device and parameters
+	// at once.
+	locked, perm       bool
+	lower, upper       q.Quantity // the user's limits; nil for none
+	limLocked, limPerm bool
+	stack              []any
+	holders            []*tasks.Task
+}
+
+// Add declares a parameter. Declare all parameters in the constructor,
+// before the device is used.
+func (c *Control) Add(spec ParamSpec) *Parameter {
+	p := &Parameter{dev: c.b, spec: spec, name: spec.Name, camel: Camel(spec.Name)}
+	switch {
+	case spec.Unit != nil:
+		p.typ = reflect.TypeOf(spec.Unit)
+	case spec.Zero != nil:
+		p.typ = reflect.TypeOf(spec.Zero)
+	}
+	p.setOp = Op{Name: "Set" + p.camel, From: spec.From, Via: spec.Via, Motion: spec.Motion, Writes: []*Parameter{p}}
+	c.b.mu.Lock()
+	defer c.b.mu.Unlock()
+	if _, dup := c.b.byName[spec.Name]; dup {
+		panic("devices: " + c.b.name + " declares parameter " + spec.Name + " twice")
+	}
+	c.b.params = append(c.b.params, p)
+	c.b.byName[spec.Name] = p
+	return p
+}
+
+// Camel turns a parameter name into the name of its methods:
+// "motion_velocity" becomes "MotionVelocity".
+func Camel(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// Name is the parameter's name: "position".
+func (p *Parameter) Name() string { return p.name }
+
+// Device is the device the parameter belongs to.
+func (p *Parameter) Device() *Base { return p.dev }
+
+// Doc is the parameter's one-line description.
+func (p *Parameter) Doc() string { return p.spec.Doc }
+
+// Unit is the unit values show in, such as q.MM, or nil.
+func (p *Parameter) Unit() q.Quantity { return p.spec.Unit }
+
+// Readable reports whether the parameter can be read.
+func (p *Parameter) Readable() bool { return p.readable() }
+
+// Writable reports whether the parameter can be set.
+func (p *Parameter) Writable() bool { return p.writable() }
+
+func (p *Parameter) readable() bool { return p.spec.Get != nil }
+func (p *Parameter) writable() bool { return p.spec.Set != nil }
+
+func (p *Parameter) where() string { return p.dev.name + "." + p.name }
+
+// lockTarget makes a parameter a Lockable for Exclusive.
+func (p *Parameter) lockTarget() (*Base, *Parameter) { return p.dev, p }
+
+// Set starts setting the parameter to v and returns the running task; its
+// result is nil. See the package doc for the checks made before the device
+// is touched.
+func (p *Parameter) Set(v any) *tasks.Task {
+	caller := tasks.Current()
+	if err := p.checkSet(v); err != nil {
+		return failed(p.dev.name+"."+p.setOp.Name, caller, err)
+	}
+	op := p.setOp
+	op.Check = func() error { return p.checkLimits(v) }
+	return p.dev.run(op, caller, func(ctx context.Context) (any, error) {
+		return nil, p.write(ctx, v, caller)
+	})
+}
+
+// Get starts reading the parameter and returns the running task; its
+// result is the value, such as a q.Length.
+func (p *Parameter) Get() *tasks.Task {
+	caller := tasks.Current()
+	if !p.readable() {
+		return failed(p.dev.name+".Get"+p.camel, caller, &AccessError{Device: p.dev.name, Param: p.name})
+	}
+	return tasks.Start(p.Read, tasks.Named(p.dev.name+".Get"+p.camel), tasks.ChildOf(caller))
+}
+
+// Read reads the value now, blocking; it neither waits for exclusive
+// access nor starts a task. Devices' X() methods use it.
+func (p *Parameter) Read(ctx context.Context) (any, error) {
+	if !p.readable() {
+		return nil, &AccessError{Device: p.dev.name, Param: p.name}
+	}
+	v, err := p.spec.Get(ctx)
+	if err != nil {
+		return nil, p.wrap(err)
+	}
+	return v, nil
+}
+
+// Must reads the value now and panics with the error if the read fails;
+// the X() methods of devices use it, so that x := motor.Position() reads
+// in one call. Use Get or Read to handle the error instead.
+func (p *Parameter) Must() any {
+	v, err := p.Read(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// checkSet refuses values of the wrong type and read-only parameters.
+func (p *Parameter) checkSet(v any) error {
+	if !p.writable() {
+		return &AccessError{Device: p.dev.name, Param: p.name, Write: true}
+	}
+	return p.checkType(v)
+}
+
+func (p *Parameter) checkType(v any) error {
+	if p.typ == nil || reflect.TypeOf(v) == p.typ {
+		return nil
+	}
+	e := &UnitError{Device: p.dev.name, Param: p.name, Value: v, Want: p.typ.String()}
+	if p.spec.Unit != nil {
+		d := p.spec.Unit.Dim()
+		e.Want = d.String()
+		if isNumber(v) {
+			e.Hint = d.Hint(fmt.Sprint(v))
+		} else if x, ok := v.(q.Quantity); ok {
+			e.Hint = d.Hint(numberOf(x, d))
+		}
+	}
+	return e
+}
+
+// numberOf keeps the number the user wrote in a hint: 2 s gives "2".
+func numberOf(x q.Quantity, _ q.Dim) string {
+	s := x.String()
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// write runs in the set's task, after every check: the driver's Set and
+// the log.
+func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error {
+	log := slog.Default()
+	logging := log.Enabled(ctx, slog.LevelInfo)
+	var old any
+	if logging && p.readable() {
+		old, _ = p.spec.Get(ctx)
+	}
+	err := p.spec.Set(ctx, v)
+	if logging {
+		attrs := []any{"device", p.dev.name, "param", p.name, "old", show(old), "new", show(v), "task", taskName(caller)}
+		if err != nil {
+			attrs = append(attrs, "err", err.Error())
+		}
+		log.Info("set", attrs...)
+	}
+	if err != nil {
+		return p.wrap(err)
+	}
+	return nil
+}
+
+func show(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func taskName(t *tasks.Task) string {
+	if t == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d %s", t.ID(), t.Name())
+}
+
+// wrap makes a driver's error name the parameter, unless it is one of
+// ours already or a cancellation.
+func (p *Parameter) wrap(err error) error {
+	var (
+		hl *HardLimitError
+		de *DeviceError
+	)
+	if errors.As(err, &hl) || errors.As(err, &de) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &DeviceError{Device: p.dev.name, Param: p.name, Err: err}
+}
+
+// Limits returns the effective limits, the narrowest of the user's and the
+// device's; nil means no limit on that side.
+func (p *Parameter) Limits() (lower, upper q.Quantity) {
+	lo, _, hi, _ := p.limits()
+	return lo, hi
+}
+
+func (p *Parameter) limits() (lo q.Quantity, loExt bool, hi q.Quantity, hiExt bool) {
+	p.dev.mu.Lock()
+	lo, hi = p.lower, p.upper
+	p.dev.mu.Unlock()
+	if p.spec.Limits != nil {
+		elo, ehi := p.spec.Limits()
+		if elo != nil && (lo == nil || elo.Base() > lo.Base()) {
+			lo, loExt = elo, true
+		}
+		if ehi != nil && (hi == nil || ehi.Base() < hi.Base()) {
+			hi, hiExt = ehi, true
+		}
+	}
+	return lo, loExt, hi, hiExt
+}
+
+func (p *Parameter) checkLimits(v any) error {
+	x, ok := v.(q.Quantity)
+	if !ok || p.spec.Unit == nil {
+		return nil
+	}
+	lo, loExt, hi, hiExt := p.limits()
+	e := &LimitError{Device: p.dev.name, Param: p.name, Value: x, Unit: p.spec.Unit}
+	switch {
+	case lo != nil && x.Base() < lo.Base()-slack(lo.Base()):
+		e.Limit, e.External = lo, loExt
+		return e
+	case hi != nil && x.Base() > hi.Base()+slack(hi.Base()):
+		e.Limit, e.External, e.Upper = hi, hiExt, true
+		return e
+	}
+	return nil
+}
+
+// slack lets a value that equals a limit up to float noise pass
+// (0.1 + 0.2 mm against a 0.3 mm limit).
+func slack(limit float64) float64 { return 1e-12 * math.Max(math.Abs(limit), 1e-300) }
+
+// SetLimits sets the user's limits; nil removes a limit. It fails when the
+// limits are locked, when a limit is not of the parameter's dimension, or
+// when lower > upper.
+func (p *Parameter) SetLimits(lower, upper q.Quantity) error {
+	if p.spec.Unit == nil {
+		return fmt.Errorf("%s: values are no quantities and have no limits", p.where())
+	}
+	for _, x := range []q.Quantity{lower, upper} {
+		if x != nil && x.Dim() != p.spec.Unit.Dim() {
+			return &UnitError{Device: p.dev.name, Param: p.name, Value: x, Want: p.spec.Unit.Dim().String(), Hint: p.spec.Unit.Dim().Hint(numberOf(x, 0))}
+		}
+	}
+	if lower != nil && upper != nil && lower.Base() > upper.Base() {
+		return fmt.Errorf("%s: lower limit %s > upper limit %s", p.where(), q.FormatIn(lower, p.spec.Unit), q.FormatIn(upper, p.spec.Unit))
+	}
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	if p.limLocked {
+		return &LockError{Device: p.dev.name, Param: p.name, Limits: true, Permanent: p.limPerm}
+	}
+	p.lower, p.upper = lower, upper
+	return nil
+}
+
+// LockLimits locks the user's limits against SetLimits; a permanent lock
+// cannot be undone.
+func (p *Parameter) LockLimits(permanent bool) {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	p.limLocked = true
+	p.limPerm = p.limPerm || permanent
+}
+
+// UnlockLimits undoes LockLimits unless it was permanent.
+func (p *Parameter) UnlockLimits() error {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	if p.limPerm {
+		return &LockError{Device: p.dev.name, Param: p.name, Limits: true, Permanent: true, Unlocking: true}
+	}
+	p.limLocked = false
+	return nil
+}
+
+// Lock write-locks the parameter: sets fail with a LockError until Unlock.
+// A permanent lock cannot be undone.
+func (p *Parameter) Lock(permanent bool) {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	p.locked = true
+	p.perm = p.perm || permanent
+}
+
+// Unlock undoes Lock unless it was permanent. It does not undo a lock of
+// the whole device.
+func (p *Parameter) Unlock() error {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	if p.perm {
+		return &LockError{Device: p.dev.name, Param: p.name, Permanent: true, Unlocking: true}
+	}
+	p.locked = false
+	return nil
+}
+
+// Locked reports whether a set would fail because the parameter or its
+// device is write-locked.
+func (p *Parameter) Locked() bool {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	return p.locked || p.dev.locked
+}
+
+// Stash starts a task that reads the value and pushes it on the
+// parameter's stash; its result is the value.
+func (p *Parameter) Stash() *tasks.Task {
+	caller := tasks.Current()
+	return tasks.Start(func(ctx context.Context) (any, error) {
+		if err := p.stash(ctx); err != nil {
+			return nil, err
+		}
+		p.dev.mu.Lock()
+		defer p.dev.mu.Unlock()
+		return p.stack[len(p.stack)-1], nil
+	}, tasks.Named(p.where()+".Stash"), tasks.ChildOf(caller))
+}
+
+func (p *Parameter) stash(ctx context.Context) error {
+	v, err := p.Read(ctx)
+	if err != nil {
+		return err
+	}
+	p.dev.mu.Lock()
+	p.stack = append(p.stack, v)
+	p.dev.mu.Unlock()
+	return nil
+}
+
+// Restore starts a task that sets the parameter to the value last
+// stashed and, once that succeeded, pops it. Its result is the value.
+func (p *Parameter) Restore() *tasks.Task {
+	caller := tasks.Current()
+	return tasks.Start(func(ctx context.Context) (any, error) {
+		p.dev.mu.Lock()
+		n := len(p.stack)
+		p.dev.mu.Unlock()
+		if n == 0 {
+			return nil, &DeviceError{Device: p.dev.name, Param: p.name, Err: errNothingStashed}
+		}
+		v := p.stack[n-1]
+		return v, p.restore(ctx)
+	}, tasks.Named(p.where()+".Restore"), tasks.ChildOf(caller))
+}
+
+func (p *Parameter) restore(ctx context.Context) error {
+	p.dev.mu.Lock()
+	n := len(p.stack)
+	var v any
+	if n > 0 {
+		v = p.stack[n-1]
+	}
+	p.dev.mu.Unlock()
+	if n == 0 {
+		return &DeviceError{Device: p.dev.name, Param: p.name, Err: errNothingStashed}
+	}
+	if _, err := p.Set(v).Await(ctx); err != nil {
+		return err
+	}
+	p.dev.mu.Lock()
+	if len(p.stack) == n {
+		p.stack = p.stack[:n-1]
+	}
+	p.dev.mu.Unlock()
+	return nil
+}
+
+// Wait starts a task that reads the parameter every 10 ms until it is
+// within tolerance of value (equal to it for values that are no
+// quantities; tolerance may then be nil) and fails with a
+// *tasks.TimeoutError after timeout (never if timeout is 0).
+func (p *Parameter) Wait(value, tolerance any, timeout q.Duration) *tasks.Task {
+	caller := tasks.Current()
+	name := p.where() + ".Wait"
+	if err := p.checkType(value); err != nil {
+		return failed(name, caller, err)
+	}
+	var tol float64
+	if p.spec.Unit != nil {
+		if tolerance == nil {
+			tolerance = q.New(p.spec.Unit.Dim(), 0)
+		}
+		if err := p.checkType(tolerance); err != nil {
+			return failed(name, caller, err)
+		}
+		tol = math.Abs(tolerance.(q.Quantity).Base())
+	}
+	if !p.readable() {
+		return failed(name, caller, &AccessError{Device: p.dev.name, Param: p.name})
+	}
+	return tasks.Start(func(ctx context.Context) (any, error) {
+		var (
+			now     any
+			readErr error
+		)
+		reached := func() bool {
+			now, readErr = p.Read(ctx)
+			if readErr != nil {
+				return true
+			}
+			if x, ok := value.(q.Quantity); ok {
+				return math.Abs(now.(q.Quantity).Base()-x.Base()) <= tol+slack(x.Base())
+			}
+			return now == value
+		}
+		err := tasks.WaitUntil(ctx, reached, 10*time.Millisecond, timeout.Std())
+		if readErr != nil {
+			return nil, readErr
+		}
+		var te *tasks.TimeoutError
+		if errors.As(err, &te) {
+			want := show(value)
+			if p.spec.Unit != nil {
+				want = q.FormatIn(value.(q.Quantity), p.spec.Unit) + " ± " + q.FormatIn(tolerance.(q.Quantity), p.spec.Unit)
+			}
+			te.What = fmt.Sprintf("%s to reach %s (now %s)", p.where(), want, p.format(now))
+		}
+		return now, err
+	}, tasks.Named(name), tasks.ChildOf(caller))
+}
+
+// format prints a value of the parameter in its unit.
+func (p *Parameter) format(v any) string {
+	if x, ok := v.(q.Quantity); ok && p.spec.Unit != nil {
+		return q.FormatIn(x, p.spec.Unit)
+	}
+	return show(v)
+}
+
+// String prints the parameter with its value, limits and lock:
+// motor.position = 2 mm (limits -10 mm .. 10 mm, locked).
+func (p *Parameter) String() string {
+	s := p.where()
+	if p.readable() {
+		if v, err := p.Read(context.Background()); err != nil {
+			s += " = ? (" + err.Error() + ")"
+		} else {
+			s += " = " + p.format(v)
+		}
+	}
+	var notes []string
+	if lim := p.limitText(); lim != "" {
+		notes = append(notes, "limits "+lim)
+	}
+	if !p.writable() {
+		notes = append(notes, "read-only")
+	}
+	if p.Locked() {
+		notes = append(notes, "locked")
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return s
+}
+
+func (p *Parameter) limitText() string {
+	lo, hi := p.Limits()
+	if lo == nil && hi == nil {
+		return ""
+	}
+	text := func(x q.Quantity, inf string) string {
+		if x == nil {
+			return inf
+		}
+		return q.FormatIn(x, p.spec.Unit)
+	}
+	return text(lo, "-inf") + " .. " + text(hi, "inf")
+}
