@@ -22,8 +22,8 @@ func target(device, param string) string {
 type UnitError struct {
 	Device, Param string
 	Value         any
-	Want          string  // the wanted type, "length" or "cameras.TriggerMode"
-	Hint          string  // how to write it, "5 * q.MM"; may be empty
+	Want          string // the wanted type, "length" or "cameras.TriggerMode"
+	Hint          string // how to write it, "5 * q.MM"; may be empty
 }
 
 func (e *UnitError) Error() string {
