@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concert-go/concert/internal/repl"
+)
+
+// sessionStatus is the exit status of the session that start ran: 1 when
+// a command of a non-interactive run, the session file or the init file
+// failed. Errors of start itself go through execute as usual.
+var sessionStatus int
+
+type startOptions struct {
+	*env
+	name           string
+	filename       string
+	init           string
+	nonInteractive bool
+	log            *logFlags
+}
+
+func newStartCmd(e *env) *cobra.Command {
+	o := &startOptions{env: e}
+	cmd := &cobra.Command{
+		Use:   "start NAME | --filename FILE",
+		Short: "Run a session, then the prompt",
+		Long: `Run session NAME (from the sessions directory, else the bundled ones),
+then open the prompt. --filename runs a file instead. --init runs a file of
+commands after the session. With --non-interactive, or with stdin not a
+terminal, no line editor opens: commands are read as plain lines, and the
+exit status is 1 if one failed.`,
+		Args:              args(0, 1, "NAME"),
+		ValidArgsFunction: completeSessions(e),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.name = args[0]
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.filename, "filename", "", "run the session in `FILE` instead of a stored one")
+	f.StringVar(&o.init, "init", "", "run the commands in `FILE` after the session loaded")
+	f.BoolVar(&o.nonInteractive, "non-interactive", false, "run the session and --init, then exit with their status")
+	o.log = addLogFlags(cmd)
+	return cmd
+}
+
+func (o *startOptions) run(ctx context.Context) error {
+	if (o.name == "") == (o.filename == "") {
+		return usageErrorf("give a session NAME or --filename FILE, not both or neither")
+	}
+	st, err := o.store()
+	if err != nil {
+		return err
+	}
+	name, src, path := o.name, []byte(nil), ""
+	if o.filename != "" {
+		src, err = os.ReadFile(o.filename)
+		if err != nil {
+			return err
+		}
+		path = o.filename
+		name = strings.TrimSuffix(filepath.Base(o.filename), filepath.Ext(o.filename))
+	} else {
+		src, path, err = st.Load(o.name)
+		if err != nil {
+			return err
+		}
+	}
+	lock, note, err := st.Lock(name, src)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if note != "" {
+		o.note("%s", note)
+	}
+	logger, closeLog, err := o.log.open(st, name, o.Err)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	prev := slog.Default()
+	slog.SetDefault(logger)
+	defer slog.SetDefault(prev)
+	slog.Info("session start", "path", path)
+
+	in, _ := o.In.(*os.File)
+	if in == nil {
+		in = os.Stdin
+	}
+	sessionStatus = repl.Run(ctx, repl.Config{
+		Name:           name,
+		Source:         src,
+		Filename:       path,
+		Init:           o.init,
+		NonInteractive: o.nonInteractive,
+		Stdin:          in,
+		Stdout:         o.Out,
+		Stderr:         o.Err,
+		HistoryFile:    historyFile(name),
+		Loader:         st.Load,
+	})
+	slog.Info("session end", "status", sessionStatus)
+	return nil
+}
+
+// historyFile is where the prompt keeps the history of session name: in
+// the XDG state directory, so it survives across runs.
+func historyFile(name string) string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "concert", "history", name)
+}

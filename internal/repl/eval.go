@@ -1,0 +1,354 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/scanner"
+	"io"
+	"log/slog"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/concert-go/concert/internal/repl/symbols"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// Loader finds a session by name for load("name"): its source and the
+// path to show in error messages.
+type Loader func(name string) (src []byte, path string, err error)
+
+// Session is one interpreter with the prelude in scope and the state the
+// user built up: variables, functions, loaded sessions. Commands run one at
+// a time, each as the foreground task; see package tasks for how ctrl-c
+// reaches them.
+type Session struct {
+	in     *interp.Interpreter
+	out    io.Writer
+	loader Loader
+
+	// evalCtx is never cancelled by a key: yaegi's stop is global and
+	// would kill every background task too (see STYLE.md pattern 6).
+	// Commands stop cooperatively through the foreground task's context.
+	evalCtx context.Context
+
+	mu       sync.Mutex
+	cmdCtx   context.Context // the running command's context, for top-level await
+	last     any             // the value of the last top-level await
+	panicPos string          // where yaegi saw the last panic
+	loaded   map[string]bool
+	loading  []string
+	funcs    []funcDoc
+	names    map[string]bool
+}
+
+// abort carries an error out of interpreted code: a top-level await whose
+// command was cancelled or whose task failed panics with it, and Eval, which
+// recovers interpreter panics, hands it back.
+type abort struct{ err error }
+
+func (a abort) Error() string { return a.err.Error() }
+func (a abort) Unwrap() error { return a.err }
+
+// Options configure a Session.
+type Options struct {
+	Stdout, Stderr io.Writer // for the session's code and for printed values
+	Loader         Loader    // serves load("name"); nil for none
+}
+
+// NewSession makes an interpreter with the prelude in scope.
+func NewSession(o Options) (*Session, error) {
+	s := &Session{
+		out:     o.Stdout,
+		loader:  o.Loader,
+		evalCtx: context.Background(),
+		loaded:  map[string]bool{},
+		names:   map[string]bool{},
+	}
+	s.in = interp.New(interp.Options{
+		Stdin:  strings.NewReader(""),
+		Stdout: o.Stdout,
+		Stderr: &panicFilter{s: s, w: o.Stderr},
+	})
+	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, s.prelude()} {
+		if err := s.in.Use(syms); err != nil {
+			return nil, fmt.Errorf("loading symbols: %w", err)
+		}
+	}
+	if _, err := s.in.EvalWithContext(s.evalCtx, preludeSource); err != nil {
+		return nil, fmt.Errorf("loading the prelude: %w", err)
+	}
+	return s, nil
+}
+
+// Run evaluates src as one command, as the foreground task, and waits for
+// it. file names src in error messages ("" for the prompt). A cancelled
+// command returns an error that matches context.Canceled.
+func (s *Session) Run(src, file string) error {
+	t := tasks.Start(func(ctx context.Context) error {
+		return s.eval(ctx, src, file)
+	}, tasks.AsForeground(), tasks.Named(commandName(src)))
+	_, err := t.Await(context.Background())
+	var e *Error
+	if file == "" && errors.As(err, &e) && !strings.Contains(strings.TrimSpace(src), "\n") {
+		// One line typed at the prompt: the position says nothing new.
+		e.Line, e.Col = 0, 0
+	}
+	return err
+}
+
+// commandName names a command's task after its first line.
+func commandName(src string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(src), "\n")
+	if len(line) > 40 {
+		line = line[:37] + "..."
+	}
+	return line
+}
+
+// eval runs the items of src one after the other, stopping at the first
+// error or when ctx is cancelled.
+func (s *Session) eval(ctx context.Context, src, file string) error {
+	s.mu.Lock()
+	prev := s.cmdCtx
+	s.cmdCtx = ctx
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.cmdCtx = prev
+		s.mu.Unlock()
+	}()
+	for _, it := range splitItems(src) {
+		if err := context.Cause(ctx); err != nil {
+			return err
+		}
+		p, err := prepare(it, file, s.checkCall)
+		if err != nil {
+			return err
+		}
+		if err := s.evalItem(ctx, p, file); err != nil {
+			return err
+		}
+		s.remember(p)
+	}
+	return nil
+}
+
+func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error {
+	switch p.kind {
+	case kindLoad:
+		return s.load(ctx, p.load)
+	case kindExpr:
+		_, err := s.evalText(p.text, file)
+		if err != nil && strings.HasSuffix(err.Error(), "as type ()") {
+			// A call without results: nothing to print.
+			_, err = s.evalText(p.plain, file)
+		}
+		return err
+	case kindAwaitAssign:
+		if _, err := s.evalText(p.text, file); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		v := s.last
+		s.mu.Unlock()
+		return s.bind(p, v, file)
+	}
+	_, err := s.evalText(p.text, file)
+	var e *Error
+	if errors.As(err, &e) && e.Msg == "constant definition loop" {
+		// yaegi's word for an undefined name on the right of :=; the
+		// right-hand side alone gives the real message.
+		for _, r := range p.rhs {
+			if _, rerr := s.evalText("_ = "+r, file); rerr != nil {
+				if m := incomplete.FindStringSubmatch(rerr.Error()); m != nil {
+					e.Msg = "undefined: " + m[1]
+					return e
+				}
+				return rerr
+			}
+		}
+	}
+	return err
+}
+
+// bind gives x := await t the awaited value with its dynamic type, so that
+// x is an int or a q.Length rather than an any the user must assert.
+func (s *Session) bind(p *prepared, v any, file string) error {
+	op := "="
+	if p.define {
+		op = ":="
+	}
+	if v != nil {
+		if typ, ok := typeExpr(reflect.TypeOf(v)); ok {
+			_, err := s.evalText(fmt.Sprintf("%s %s %s.(%s)", p.lhs, op, lastFunc, typ), file)
+			if err == nil {
+				return nil
+			}
+			slog.Debug("await: binding with the dynamic type failed", "type", typ, "err", err)
+		}
+	}
+	_, err := s.evalText(fmt.Sprintf("%s %s %s", p.lhs, op, lastFunc), file)
+	return err
+}
+
+// evalText is the one place the interpreter runs code.
+func (s *Session) evalText(text, file string) (reflect.Value, error) {
+	s.mu.Lock()
+	s.panicPos = ""
+	s.mu.Unlock()
+	v, err := s.in.EvalWithContext(s.evalCtx, text)
+	if err != nil {
+		return v, s.userError(err, file)
+	}
+	return v, nil
+}
+
+var incomplete = regexp.MustCompile(`incomplete type (\w+)`)
+
+var errPos = regexp.MustCompile(`^(?:(.+?):)?(\d+):(\d+): (?s:(.*))$`)
+
+// userError turns what yaegi returns into an error for people: positions
+// in the user's file, an abort's own error, a panic's value.
+func (s *Session) userError(err error, file string) error {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		if a, ok := p.Value.(abort); ok {
+			return a.err
+		}
+		slog.Debug("panic in interpreted code", "value", p.Value, "stack", string(p.Stack))
+		msg := fmt.Sprint(p.Value)
+		if e, ok := p.Value.(error); ok {
+			msg = e.Error()
+		}
+		msg = explainGap(msg)
+		s.mu.Lock()
+		pos := s.panicPos
+		s.mu.Unlock()
+		if m := errPos.FindStringSubmatch(pos + ": "); pos != "" && m != nil {
+			return positioned(file, m[2], m[3], "panic: "+msg)
+		}
+		return &Error{File: file, Msg: "panic: " + msg}
+	}
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		return &Error{File: file, Line: list[0].Pos.Line, Col: list[0].Pos.Column, Msg: list[0].Msg}
+	}
+	if m := errPos.FindStringSubmatch(err.Error()); m != nil {
+		return positioned(file, m[2], m[3], explainGap(m[4]))
+	}
+	return err
+}
+
+func positioned(file, line, col, msg string) *Error {
+	l, _ := strconv.Atoi(line)
+	c, _ := strconv.Atoi(col)
+	return &Error{File: file, Line: l, Col: c, Msg: msg}
+}
+
+// explainGap replaces yaegi's messages for the parts of Go it lacks with
+// ones that say what to write instead.
+func explainGap(msg string) string {
+	switch {
+	case msg == "nil type" || strings.Contains(msg, "cannot range over"):
+		return "this interpreter cannot range over an integer or a function: write for i := 0; i < n; i++"
+	case msg == "undefined: min" || msg == "undefined: max":
+		return msg + " (the interpreter predates Go 1.21's min and max: use math.Min/math.Max or an if)"
+	case msg == "undefined: clear":
+		return msg + " (the interpreter predates Go 1.21's clear: assign a new map or slice)"
+	}
+	return msg
+}
+
+// remember records what an item declared, for completion and pdoc().
+func (s *Session) remember(p *prepared) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range p.names {
+		s.names[n] = true
+	}
+	for _, f := range p.funcs {
+		s.funcs = slices.DeleteFunc(s.funcs, func(g funcDoc) bool { return g.Name == f.Name })
+		s.funcs = append(s.funcs, f)
+	}
+}
+
+// load runs another session once, by name, inside the running command.
+func (s *Session) load(ctx context.Context, name string) error {
+	s.mu.Lock()
+	done := s.loaded[name] || slices.Contains(s.loading, name)
+	if !done {
+		s.loading = append(s.loading, name)
+	}
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	defer func() {
+		s.mu.Lock()
+		s.loading = slices.DeleteFunc(s.loading, func(n string) bool { return n == name })
+		s.loaded[name] = true
+		s.mu.Unlock()
+	}()
+	if s.loader == nil {
+		return fmt.Errorf("load(%q): this shell has no sessions to load from", name)
+	}
+	src, path, err := s.loader(name)
+	if err != nil {
+		return fmt.Errorf("load(%q): %w", name, err)
+	}
+	return s.eval(ctx, string(sessionBody(src)), path)
+}
+
+// MarkLoaded records that the session name is loaded, so that a load of it
+// from another session does nothing.
+func (s *Session) MarkLoaded(name string) {
+	s.mu.Lock()
+	s.loaded[name] = true
+	s.mu.Unlock()
+}
+
+// panicFilter is the interpreter's stderr. yaegi prints "file:line:col:
+// panic" there before it hands the panic to Eval; the filter keeps that
+// position for the error message and lets everything else through.
+type panicFilter struct {
+	s *Session
+	w io.Writer
+}
+
+var panicLine = regexp.MustCompile(`^((?:\S+:)?\d+:\d+): panic`)
+
+func (f *panicFilter) Write(b []byte) (int, error) {
+	if m := panicLine.FindSubmatch(b); m != nil {
+		f.s.mu.Lock()
+		if f.s.panicPos == "" {
+			f.s.panicPos = string(m[1])
+		}
+		f.s.mu.Unlock()
+		return len(b), nil
+	}
+	return f.w.Write(b)
+}
+
+// Check parses a session file the way the shell runs it (the header
+// blanked, top-level statements, await) without running it. Its error
+// lists every item that does not parse, one file:line:col: message a line.
+func Check(filename string, src []byte) error {
+	var msgs []string
+	for _, it := range splitItems(string(sessionBody(src))) {
+		if _, err := prepare(it, filename, nil); err != nil {
+			msgs = append(msgs, err.Error())
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(msgs, "\n"))
+}

@@ -1,0 +1,86 @@
+package repl
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+
+	"github.com/concert-go/concert/internal/devices/q"
+)
+
+var quantityType = reflect.TypeFor[q.Quantity]()
+
+// checkCall rejects a call that passes a bare number where a quantity is
+// expected, such as motor.SetPosition(5): Go converts the 5 silently to
+// 5 m, and a motor must never move 5 m because someone forgot the unit. The
+// parameters come from reflection over the compiled method the receiver
+// has at this moment.
+func (s *Session) checkCall(call *ast.CallExpr, src string) string {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	var bare []int
+	for i, a := range call.Args {
+		if _, ok := bareNumber(a); ok {
+			bare = append(bare, i)
+		}
+	}
+	if len(bare) == 0 {
+		return ""
+	}
+	params := s.methodParams(sel.X, sel.Sel.Name)
+	for _, i := range bare {
+		if i >= len(params) || !params[i].Implements(quantityType) || params[i].Kind() == reflect.Interface {
+			continue
+		}
+		lit, _ := bareNumber(call.Args[i])
+		dim := reflect.Zero(params[i]).Interface().(q.Quantity).Dim()
+		return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
+			src, lit, lit, dim.Base(), dim.Hint(lit))
+	}
+	return ""
+}
+
+// bareNumber matches a numeric literal, possibly signed or in parentheses.
+func bareNumber(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e.Value, e.Kind == token.INT || e.Kind == token.FLOAT
+	case *ast.ParenExpr:
+		return bareNumber(e.X)
+	case *ast.UnaryExpr:
+		if e.Op == token.SUB || e.Op == token.ADD {
+			lit, ok := bareNumber(e.X)
+			return e.Op.String() + lit, ok
+		}
+	}
+	return "", false
+}
+
+// methodParams gives the parameter types of recv.method when recv is a
+// variable of the session holding a compiled value, such as a device.
+func (s *Session) methodParams(recv ast.Expr, method string) []reflect.Type {
+	id, ok := recv.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := s.in.Globals()[id.Name]
+	if !ok || !v.IsValid() {
+		return nil
+	}
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	m := v.MethodByName(method)
+	if !m.IsValid() {
+		return nil
+	}
+	ft := m.Type()
+	params := make([]reflect.Type, ft.NumIn())
+	for i := range params {
+		params[i] = ft.In(i)
+	}
+	return params
+}

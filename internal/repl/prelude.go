@@ -1,0 +1,224 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/concert-go/concert/internal/store"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// preludePath is the import path of the prelude, dot-imported so that its
+// names are in scope without a package name.
+const preludePath = "github.com/concert-go/concert/prelude"
+
+// preludeSource runs once in every session. Importing these packages again
+// is harmless.
+const preludeSource = `import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices/q"
+	. "` + preludePath + `"
+)`
+
+// prelude is the table of the names every session has in scope. Each name
+// is documented in help() and the README.
+func (s *Session) prelude() interp.Exports {
+	return interp.Exports{preludePath + "/prelude": {
+		"Task":       reflect.ValueOf((*tasks.Task)(nil)),
+		"start":      reflect.ValueOf(start),
+		"background": reflect.ValueOf(background),
+		"gather":     reflect.ValueOf(tasks.GatherTask),
+		"sleep":      reflect.ValueOf(sleep),
+		"tasks":      reflect.ValueOf(s.printTasks),
+		"pdoc":       reflect.ValueOf(s.pdoc),
+		"help":       reflect.ValueOf(s.help),
+		"load":       reflect.ValueOf(loadStub),
+
+		// Called by the await rewrite and the printer; see rewrite.go.
+		"_aw_":   reflect.ValueOf(s.awaitTop),
+		"_awc":   reflect.ValueOf(awaitIn),
+		"_show_": reflect.ValueOf(s.show),
+		"_last_": reflect.ValueOf(s.lastValue),
+	}}
+}
+
+// start runs f as a background task; see tasks.Start.
+func start(f any) *tasks.Task { return tasks.Start(f) }
+
+// background makes f start a task on every call, like Concert's
+// @background; see tasks.Background.
+func background(f any) func(args ...any) *tasks.Task { return tasks.Background(f) }
+
+// sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+func loadStub(name string) error {
+	return fmt.Errorf("load(%q) works only as a statement of its own at the top level", name)
+}
+
+// asTask is what await waits for: a task, or a function started as one.
+func asTask(x any) (*tasks.Task, error) {
+	switch x := x.(type) {
+	case *tasks.Task:
+		if x == nil {
+			return nil, fmt.Errorf("await: the task is nil")
+		}
+		return x, nil
+	case nil:
+		return nil, fmt.Errorf("await: nothing to wait for (nil)")
+	}
+	if reflect.TypeOf(x).Kind() == reflect.Func {
+		return tasks.Start(x), nil
+	}
+	return nil, fmt.Errorf("cannot await a %T: await a task, such as motor.Home() or start(f)", x)
+}
+
+// awaitTop is await at the top level of a command: it waits with the
+// command's context, so ctrl-c cancels the awaited task too. A cancelled
+// command or a failed task ends the rest of the command (see abort).
+func (s *Session) awaitTop(x any) any {
+	t, err := asTask(x)
+	if err != nil {
+		panic(abort{err})
+	}
+	s.mu.Lock()
+	ctx := s.cmdCtx
+	s.mu.Unlock()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	v, err := t.Await(ctx)
+	if ctx.Err() != nil {
+		panic(abort{ctx.Err()})
+	}
+	if err != nil {
+		panic(abort{err})
+	}
+	s.mu.Lock()
+	s.last = v
+	s.mu.Unlock()
+	return v
+}
+
+// awaitIn is await inside a function that has a ctx: a failed or
+// cancelled task ends the function's task with that error.
+func awaitIn(ctx context.Context, x any) any {
+	t, err := asTask(x)
+	if err != nil {
+		panic(abort{err})
+	}
+	v, err := t.Await(ctx)
+	if err != nil {
+		panic(abort{err})
+	}
+	return v
+}
+
+func (s *Session) lastValue() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+// show prints the values of an expression typed as a command. A trailing
+// error that is not nil is the command's error; a trailing nil after a
+// value is taken for the error of a (T, error) call and not printed.
+func (s *Session) show(vals ...any) {
+	if n := len(vals); n >= 2 {
+		if err, ok := vals[n-1].(error); ok && err != nil {
+			panic(abort{err})
+		}
+		if vals[n-1] == nil {
+			vals = vals[:n-1]
+		}
+	}
+	for _, v := range vals {
+		if text := Format(v); text != "" {
+			fmt.Fprintln(s.out, text)
+		}
+	}
+}
+
+// printTasks is tasks(): the running tasks, oldest first.
+func (s *Session) printTasks() {
+	self := tasks.Current()
+	w := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tSTATE\tAGE")
+	n := 0
+	for _, t := range tasks.List() {
+		if t == self {
+			continue
+		}
+		n++
+		age := time.Since(t.Started()).Round(100 * time.Millisecond)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", t.ID(), t.Name(), t.State(), age)
+	}
+	if n == 0 {
+		fmt.Fprintln(s.out, "no tasks running")
+		return
+	}
+	w.Flush()
+}
+
+// pdoc prints the functions the session declared, with their doc comments.
+func (s *Session) pdoc() {
+	s.mu.Lock()
+	funcs := append([]funcDoc(nil), s.funcs...)
+	s.mu.Unlock()
+	if len(funcs) == 0 {
+		fmt.Fprintln(s.out, "no functions declared in this session")
+		return
+	}
+	for _, f := range funcs {
+		fmt.Fprintln(s.out, f.Signature)
+		for _, line := range strings.Split(f.Doc, "\n") {
+			if line != "" {
+				fmt.Fprintln(s.out, "    "+line)
+			}
+		}
+	}
+}
+
+func (s *Session) help() { fmt.Fprint(s.out, helpText) }
+
+const helpText = `Type Go. Results of expressions are printed; declarations and statements print nothing.
+  await t              wait for the task t and give its result (ctrl-c cancels it)
+  start(f)             run f as a background task, return the *Task at once
+  background(f)        a function that starts f as a new task on every call
+  gather(a, b, ...)    a task that waits for all and gives their results in order
+  sleep(ctx, d)        wait for d inside a task, cancellable
+  tasks()              the running tasks
+  dstate(), ddoc()     the devices' state and documentation
+  pdoc()               the functions this session declared, with their doc
+  load("name")         run another session once
+  q.MM, q.Deg, ...     units: 2 * q.MM is a q.Length
+Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
+stops every device; ctrl-d on an empty line exits.
+`
+
+// sessionBody is the code of a session file as the shell runs it; see
+// store.Body.
+func sessionBody(src []byte) []byte {
+	body, _ := store.Body(src)
+	return body
+}

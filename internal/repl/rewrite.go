@@ -1,0 +1,381 @@
+package repl
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Names of the prelude's hidden helpers that the rewrite calls. They are
+// five characters long, like `await`, so a column after an await keeps
+// its number in error messages.
+const (
+	awaitTop  = "_aw_(" // await at the top level: the command's context
+	awaitFunc = "_awc(" // await inside a function: its ctx
+	showFunc  = "_show_("
+	lastFunc  = "_last_()"
+)
+
+// kind is what the evaluator does with a prepared item.
+type kind int
+
+const (
+	kindDecl        kind = iota // evaluate, print nothing
+	kindStmt                    // evaluate, print nothing
+	kindExpr                    // evaluate and print the value
+	kindLoad                    // load("name"): done by the shell, not yaegi
+	kindAwaitAssign             // x := await t: evaluate, then bind x typed
+)
+
+// prepared is one item rewritten for yaegi.
+type prepared struct {
+	kind   kind
+	text   string   // Go for yaegi, starting with a /*line*/ directive
+	plain  string   // kindExpr: the same without printing, for void calls
+	load   string   // kindLoad: the session name
+	lhs    string   // kindAwaitAssign: the variable
+	define bool     // kindAwaitAssign: := rather than =
+	rhs    []string // an assignment's right-hand sides, to explain yaegi's errors
+	names  []string
+	funcs  []funcDoc
+}
+
+// funcDoc is a function declared in the session, for pdoc().
+type funcDoc struct {
+	Name, Signature, Doc string
+}
+
+// Error is an error in the user's code, at a place in a file or input.
+type Error struct {
+	File      string // "" for a command typed at the prompt
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	if e.File == "" {
+		return fmt.Sprintf("line %d:%d: %s", e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// guard checks one call before evaluation; see Session.checkCall.
+type guard func(call *ast.CallExpr, src string) string
+
+// prepare parses one item, rewrites its awaits and checks it. file and
+// line0/col0 place the item for error messages.
+func prepare(it item, file string, check guard) (*prepared, error) {
+	awaits := awaitOffsets(it.text)
+	holder := []byte(it.text)
+	for _, off := range awaits {
+		// <- is a unary operator of the same precedence; the parser
+		// then finds the awaited expression for us.
+		copy(holder[off:], "<-   ")
+	}
+	// yaegi keys imports by file name, so its code keeps the file name
+	// empty; the parse here names the file for its messages.
+	directive := fmt.Sprintf("/*line :%d:%d*/", it.line, it.col)
+	named := fmt.Sprintf("/*line %s:%d:%d*/", lineFile(file), it.line, it.col)
+	var head, tail string
+	if it.decl {
+		head = "package p;"
+	} else {
+		head, tail = "package p;func _(){", "\n}"
+	}
+	src := head + named + string(holder) + tail
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, lineFile(file), src, parser.ParseComments)
+	if err != nil {
+		return nil, parseError(err, file)
+	}
+	base := len(head) + len(named)
+	offset := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
+	position := func(p token.Pos) *Error {
+		pos := fset.Position(p)
+		return &Error{File: file, Line: pos.Line, Col: pos.Column}
+	}
+
+	isAwait := func(n ast.Node) (*ast.UnaryExpr, bool) {
+		u, ok := n.(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW {
+			return nil, false
+		}
+		_, found := slices.BinarySearch(awaits, offset(u.Pos()))
+		return u, found
+	}
+
+	p := &prepared{}
+	type edit struct {
+		off, end int
+		text     string
+	}
+	var edits []edit
+	var firstErr error
+	fail := func(pos token.Pos, msg string) {
+		if firstErr == nil {
+			e := position(pos)
+			e.Msg = msg
+			firstErr = e
+		}
+	}
+	// funcs holds, for each enclosing function, whether ctx is in scope.
+	var funcs []bool
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			funcs = append(funcs, hasCtx(n.Type))
+			ast.Inspect(n.Body, visit)
+			funcs = funcs[:len(funcs)-1]
+			return false
+		case *ast.FuncDecl:
+			if n.Name.Name == "_" && !it.decl {
+				return true // the wrapper of a statement
+			}
+			if n.Body == nil {
+				return false
+			}
+			funcs = append(funcs, hasCtx(n.Type))
+			ast.Inspect(n.Body, visit)
+			funcs = funcs[:len(funcs)-1]
+			return false
+		case *ast.GoStmt:
+			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
+		case *ast.CallExpr:
+			if check != nil {
+				if msg := check(n, string(holder[offset(n.Pos()):offset(n.End())])); msg != "" {
+					fail(n.Pos(), msg)
+				}
+			}
+		}
+		if u, ok := isAwait(n); ok {
+			off := offset(u.Pos())
+			switch {
+			case len(funcs) == 0:
+				edits = append(edits, edit{off, off + 5, awaitTop})
+			case funcs[len(funcs)-1]:
+				edits = append(edits, edit{off, off + 5, awaitFunc + "ctx,"})
+			default:
+				fail(u.Pos(), "await inside a function needs its context: declare the function as func(ctx context.Context) ...")
+			}
+			edits = append(edits, edit{offset(u.End()), offset(u.End()), ")"})
+		}
+		return true
+	}
+	ast.Inspect(f, visit)
+	if firstErr != nil {
+		return nil, firstErr
+	}
+
+	slices.SortStableFunc(edits, func(a, b edit) int { return cmp.Compare(a.off, b.off) })
+	text := it.text
+	apply := func(from, to int) string {
+		var b strings.Builder
+		at := from
+		for _, e := range edits {
+			if e.off < from || e.end > to {
+				continue
+			}
+			b.WriteString(text[at:e.off])
+			b.WriteString(e.text)
+			at = e.end
+		}
+		b.WriteString(text[at:to])
+		return b.String()
+	}
+	p.text = directive + apply(0, len(text))
+	p.kind = kindStmt
+	if it.decl {
+		p.kind = kindDecl
+		for _, d := range f.Decls {
+			p.names = append(p.names, declNames(d)...)
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				sig := string(holder[offset(fd.Pos()):offset(fd.Type.End())])
+				doc := it.doc
+				if fd.Doc != nil {
+					doc = strings.TrimSpace(fd.Doc.Text())
+				}
+				p.funcs = append(p.funcs, funcDoc{Name: fd.Name.Name, Signature: sig, Doc: doc})
+			}
+		}
+		return p, nil
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) != 1 {
+		return p, nil
+	}
+	switch st := body[0].(type) {
+	case *ast.ExprStmt:
+		if name, ok := loadCall(st.X); ok {
+			p.kind, p.load = kindLoad, name
+			return p, nil
+		}
+		if printsItself(st.X) {
+			return p, nil
+		}
+		expr := apply(offset(st.X.Pos()), offset(st.X.End()))
+		p.kind = kindExpr
+		p.plain = p.text
+		p.text = directive + showFunc + directive + expr + ")"
+	case *ast.AssignStmt:
+		for _, r := range st.Rhs {
+			p.rhs = append(p.rhs, directive+apply(offset(r.Pos()), offset(r.End())))
+		}
+		if st.Tok == token.DEFINE {
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					p.names = append(p.names, id.Name)
+				}
+			}
+		}
+		if len(st.Lhs) != 1 || len(st.Rhs) != 1 || (st.Tok != token.DEFINE && st.Tok != token.ASSIGN) {
+			break
+		}
+		id, ok := st.Lhs[0].(*ast.Ident)
+		if _, aw := isAwait(st.Rhs[0]); !ok || !aw || id.Name == "_" {
+			break
+		}
+		p.kind = kindAwaitAssign
+		p.lhs, p.define = id.Name, st.Tok == token.DEFINE
+		at := fset.Position(st.Rhs[0].Pos())
+		p.text = fmt.Sprintf("/*line :%d:%d*/", at.Line, at.Column) +
+			apply(offset(st.Rhs[0].Pos()), offset(st.Rhs[0].End()))
+	case *ast.DeclStmt:
+		p.names = append(p.names, declNames(st.Decl)...)
+	}
+	return p, nil
+}
+
+// awaitOffsets finds the await keywords of src: the identifier await
+// followed by something that can start an operand. Strings and comments
+// are single tokens, so an await inside them is never seen.
+func awaitOffsets(src string) []int {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	s.Init(file, []byte(src), func(token.Position, string) {}, 0)
+	var offs []int
+	pending := -1
+	for {
+		pos, tok, lit := s.Scan()
+		if pending >= 0 {
+			switch tok {
+			case token.IDENT, token.INT, token.FLOAT, token.IMAG, token.CHAR, token.STRING,
+				token.LPAREN, token.LBRACK, token.MUL, token.AND, token.ARROW, token.FUNC,
+				token.SUB, token.ADD, token.NOT, token.XOR, token.STRUCT, token.MAP, token.CHAN:
+				offs = append(offs, pending)
+			}
+			pending = -1
+		}
+		if tok == token.EOF {
+			return offs
+		}
+		if tok == token.IDENT && lit == "await" {
+			pending = file.Offset(pos)
+		}
+	}
+}
+
+// hasCtx reports whether a function has a parameter named ctx.
+func hasCtx(ft *ast.FuncType) bool {
+	if ft.Params == nil {
+		return false
+	}
+	for _, f := range ft.Params.List {
+		for _, n := range f.Names {
+			if n.Name == "ctx" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func declNames(d ast.Decl) []string {
+	var names []string
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			names = append(names, d.Name.Name)
+		}
+	case *ast.GenDecl:
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				names = append(names, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					names = append(names, n.Name)
+				}
+			case *ast.ImportSpec:
+				path, _ := strconv.Unquote(s.Path.Value)
+				name := path[strings.LastIndex(path, "/")+1:]
+				if s.Name != nil {
+					name = s.Name.Name
+				}
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
+// loadCall matches load("name") with a literal name.
+func loadCall(e ast.Expr) (string, bool) {
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return "", false
+	}
+	if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "load" {
+		return "", false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	name, err := strconv.Unquote(lit.Value)
+	return name, err == nil
+}
+
+// printsItself reports calls whose results are not worth printing:
+// fmt.Println returns a byte count nobody asked for.
+func printsItself(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch fun := call.Fun.(type) {
+	case *ast.Ident:
+		return fun.Name == "println" || fun.Name == "print"
+	case *ast.SelectorExpr:
+		pkg, ok := fun.X.(*ast.Ident)
+		return ok && pkg.Name == "fmt" && (strings.HasPrefix(fun.Sel.Name, "Print") || strings.HasPrefix(fun.Sel.Name, "Fprint"))
+	}
+	return false
+}
+
+// lineFile is the file name for /*line*/ directives: one without colons.
+func lineFile(file string) string {
+	if file == "" {
+		return "input"
+	}
+	return strings.ReplaceAll(file, ":", "_")
+}
+
+// parseError turns the parser's first error into an *Error.
+func parseError(err error, file string) error {
+	if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
+		e := list[0]
+		return &Error{File: file, Line: e.Pos.Line, Col: e.Pos.Column, Msg: e.Msg}
+	}
+	return err
+}
