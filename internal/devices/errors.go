@@ -56,7 +56,6 @@ type LimitError struct {
 	Value, Limit  q.Quantity
 	Upper         bool // the upper limit, else the lower
 	External      bool // the device's own limit, else the user's
-	Unit          q.Quantity
 }
 
 func (e *LimitError) Error() string {
@@ -64,8 +63,7 @@ func (e *LimitError) Error() string {
 	if e.Upper {
 		op, which = ">", "upper"
 	}
-	msg := fmt.Sprintf("%s: %s %s %s limit %s", target(e.Device, e.Param),
-		q.FormatIn(e.Value, e.Unit), op, which, q.FormatIn(e.Limit, e.Unit))
+	msg := fmt.Sprintf("%s: %v %s %s limit %v", target(e.Device, e.Param), e.Value, op, which, e.Limit)
 	if e.External {
 		msg += " of the device"
 	}

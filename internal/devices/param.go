@@ -281,7 +281,7 @@ func (p *Parameter) checkLimits(v any) error {
 		return nil
 	}
 	lo, loExt, hi, hiExt := p.limits()
-	e := &LimitError{Device: p.dev.name, Param: p.name, Value: x, Unit: p.spec.Unit}
+	e := &LimitError{Device: p.dev.name, Param: p.name, Value: x}
 	switch {
 	case lo != nil && x.Base() < lo.Base()-slack(lo.Base()):
 		e.Limit, e.External = lo, loExt
