@@ -25,7 +25,7 @@ Open a new shell afterwards.`,
 			case "bash", "zsh", "fish":
 				return nil
 			}
-			return usageErrorf("%s: unknown shell %q: use bash, zsh or fish", cmd.CommandPath(), a[0])
+			return usageErrorf("unknown shell %q; usage: %s bash|zsh|fish", a[0], cmd.CommandPath())
 		},
 		RunE: func(cmd *cobra.Command, a []string) error {
 			root, out := cmd.Root(), cmd.OutOrStdout()

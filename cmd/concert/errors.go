@@ -64,8 +64,8 @@ func execute(ctx context.Context, root *cobra.Command, args []string, stderr io.
 	}
 	msg := err.Error()
 	fmt.Fprintf(stderr, "concert: %s\n", msg)
-	var usage *usageError
-	if errors.As(err, &usage) && cmd != nil && !strings.Contains(msg, "usage:") {
+	var name *store.NameError
+	if exitCode(err) == exitUsage && !errors.As(err, &name) && !strings.Contains(msg, "usage:") && cmd != nil {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return exitCode(err)

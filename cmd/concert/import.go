@@ -97,6 +97,8 @@ func (o *importOptions) run(ctx context.Context) error {
 			return fmt.Errorf("import: two sessions named %s (%s and %s); nothing imported", im.name, prev, im.from)
 		}
 		seen[im.name] = im.from
+	}
+	for _, im := range all {
 		if err := o.Check(im.from, im.src); err != nil {
 			return fmt.Errorf("import %s: it does not parse as a session; nothing imported:\n%v", im.from, err)
 		}

@@ -17,7 +17,7 @@ type initOptions struct {
 	*env
 	name    string
 	force   bool
-	imports []string
+	imports string
 }
 
 func newInitCmd(e *env) *cobra.Command {
@@ -39,7 +39,7 @@ It never replaces an existing session unless --force is given.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&o.force, "force", "f", false, "replace an existing session of that name")
-	cmd.Flags().StringSliceVar(&o.imports, "imports", nil, "packages to import besides the prelude, comma-separated")
+	cmd.Flags().StringVar(&o.imports, "imports", "", "packages to import besides the prelude, comma-separated")
 	return cmd
 }
 
@@ -47,7 +47,11 @@ func (o *initOptions) run() error {
 	if err := store.ValidName(o.name); err != nil {
 		return err
 	}
-	src, err := sessionTemplate(o.name, o.imports)
+	var imports []string
+	if o.imports != "" {
+		imports = strings.Split(o.imports, ",")
+	}
+	src, err := sessionTemplate(o.name, imports)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,9 @@ import (
 	"github.com/concert-go/concert/internal/store"
 )
 
-// followPoll is how often log --follow looks for new records.
-const followPoll = 200 * time.Millisecond
+// followPoll is how often log --follow looks for new records; a variable
+// for tests.
+var followPoll = 200 * time.Millisecond
 
 type logOptions struct {
 	*env
@@ -198,6 +199,13 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 			if err1 == nil && (err2 != nil || !os.SameFile(held, now)) {
 				f.Close()
 				f, pending = nil, nil
+				// Rotated more than once since we looked: the files
+				// between ours and the new one come first.
+				for _, p := range rotatedAfter(path, held) {
+					if err := forEachLine(p, emit); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 		}
@@ -207,6 +215,22 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 		case <-time.After(followPoll):
 		}
 	}
+}
+
+// rotatedAfter returns the rotated files of the log at path that are newer
+// than the file held, oldest first.
+func rotatedAfter(path string, held os.FileInfo) []string {
+	for k := 1; k <= store.LogKeep; k++ {
+		fi, err := os.Stat(fmt.Sprintf("%s.%d", path, k))
+		if err == nil && os.SameFile(fi, held) {
+			var out []string
+			for i := k - 1; i >= 1; i-- {
+				out = append(out, fmt.Sprintf("%s.%d", path, i))
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // render turns one JSON record of the log into a line to read, or reports

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/concert-go/concert/internal/store"
+)
+
+func TestEdit(t *testing.T) {
+	e, st := testEnv(t)
+	p := func(name string) string { return filepath.Join(st.Dir, name+".go") }
+	tests := []struct {
+		name, script, session string
+		wantErr               string
+		wantStatus            int
+		wantSuffix            string
+	}{
+		{"new session from the template", `printf 'x := 1\n' >> "$1"`, "fresh",
+			"New session fresh at " + p("fresh") + "\n", 0, "x := 1\n"},
+		{"existing session", `printf 'y := 2\n' >> "$1"`, "fresh", "", 0, "x := 1\ny := 2\n"},
+		{"bundled session gets a copy", `printf 'z := 3\n' >> "$1"`, "tutorial",
+			"Session tutorial is bundled (bundled/tutorial.go); editing your own copy at " + p("tutorial") + "\n", 0,
+			"shutter := shutters.NewDummy(\"shutter\") // opens in 100 ms\nz := 3\n"},
+		{"no longer parses", `printf 'w := f(1,\n\nv := 3\n' >> "$1"`, "fresh",
+			"concert: session fresh does not parse; fix it with concert edit fresh:\n" + p("fresh") + ":", 1, "v := 3\n"},
+		{"editor fails", `exit 3`, "fresh",
+			`concert: editor "EDITOR" failed: exit status 3; the session is at ` + p("fresh") + "\n", 1, "v := 3\n"},
+	}
+	for _, tt := range tests {
+		setEditor(t, e, tt.script)
+		editor := e.Getenv("EDITOR")
+		_, errOut, code := run(e, "edit", tt.session)
+		want := strings.ReplaceAll(tt.wantErr, `"EDITOR"`, `"`+editor+`"`)
+		if code != tt.wantStatus || !strings.HasPrefix(errOut, want) || (code == 0 && errOut != want) {
+			t.Errorf("%s: stderr %q, status %d; want %q, status %d", tt.name, errOut, code, want, tt.wantStatus)
+		}
+		if got := fileText(t, p(tt.session)); !strings.HasSuffix(got, tt.wantSuffix) {
+			t.Errorf("%s: session ends %q; want it to end %q", tt.name, got[max(0, len(got)-80):], tt.wantSuffix)
+		}
+	}
+	// Where it does not parse: the line and column of the open call.
+	src := fileText(t, p("fresh"))
+	line := strings.Count(src[:strings.Index(src, "w := f(1,")], "\n") + 1
+	setEditor(t, e, ":")
+	_, errOut, _ := run(e, "edit", "fresh")
+	if want := p("fresh") + ":" + strconv.Itoa(line) + ":7: unclosed bracket\n"; !strings.HasSuffix(errOut, want) {
+		t.Errorf("stderr %q; want it to end %q", errOut, want)
+	}
+}
+
+func TestEditVi(t *testing.T) {
+	e, _ := testEnv(t)
+	// With EDITOR unset the editor is vi; a PATH without it shows that.
+	t.Setenv("PATH", t.TempDir())
+	_, errOut, code := run(e, "edit", "x")
+	if code != 1 || !strings.Contains(errOut, `concert: editor "vi" failed: `) {
+		t.Errorf("stderr %q, status %d; want vi to be tried", errOut, code)
+	}
+}
+
+func TestInitTemplate(t *testing.T) {
+	e, st := testEnv(t)
+	if _, errOut, code := run(e, "init", "tomo", "--imports", "os, encoding/json"); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	src := fileText(t, filepath.Join(st.Dir, "tomo.go"))
+	if !strings.Contains(src, "\nimport (\n\t\"os\"\n\t\"encoding/json\"\n)\n") {
+		t.Errorf("template imports wrong:\n%s", src)
+	}
+	if err := store.Check("tomo.go", []byte(src)); err != nil {
+		t.Errorf("the template does not parse: %v\n%s", err, src)
+	}
+	if got := store.Summary([]byte(src)); got != "tomo: say here what this session is for." {
+		t.Errorf("summary %q", got)
+	}
+	if _, errOut, code := run(e, "init", "tomo", "--force"); code != 0 || !strings.HasPrefix(errOut, "Created session tomo") {
+		t.Errorf("init --force: %q, %d", errOut, code)
+	}
+	if src := fileText(t, filepath.Join(st.Dir, "tomo.go")); strings.Contains(src, "import") && strings.Contains(src, "encoding/json") {
+		t.Errorf("init --force kept the old session")
+	}
+}
