@@ -10,6 +10,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -27,6 +28,7 @@ const preludeSource = `import (
 	"strings"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
 	. "` + preludePath + `"
 )`
@@ -40,6 +42,9 @@ func (s *Session) prelude() interp.Exports {
 		"background": reflect.ValueOf(background),
 		"gather":     reflect.ValueOf(tasks.GatherTask),
 		"sleep":      reflect.ValueOf(sleep),
+		"exclusive":  reflect.ValueOf(devices.Exclusive),
+		"dstate":     reflect.ValueOf(s.dstate),
+		"ddoc":       reflect.ValueOf(s.ddoc),
 		"tasks":      reflect.ValueOf(s.printTasks),
 		"pdoc":       reflect.ValueOf(s.pdoc),
 		"help":       reflect.ValueOf(s.help),
@@ -199,6 +204,12 @@ func (s *Session) pdoc() {
 	}
 }
 
+// dstate prints the state of every device.
+func (s *Session) dstate() { fmt.Fprintln(s.out, devices.StateTable()) }
+
+// ddoc prints the documentation of every device's parameters.
+func (s *Session) ddoc() { fmt.Fprintln(s.out, devices.DocTable()) }
+
 func (s *Session) help() { fmt.Fprint(s.out, helpText) }
 
 const helpText = `Type Go. Results of expressions are printed; declarations and statements print nothing.
@@ -207,6 +218,7 @@ const helpText = `Type Go. Results of expressions are printed; declarations and 
   background(f)        a function that starts f as a new task on every call
   gather(a, b, ...)    a task that waits for all and gives their results in order
   sleep(ctx, d)        wait for d inside a task, cancellable
+  exclusive(f, devs...) run f as a task with exclusive access to devices/parameters
   tasks()              the running tasks
   dstate(), ddoc()     the devices' state and documentation
   pdoc()               the functions this session declared, with their doc

@@ -11,3 +11,5 @@ var Symbols = map[string]map[string]reflect.Value{}
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/tasks
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/q
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/motors

@@ -1,0 +1,140 @@
+package repl_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/concert-go/concert/internal/ptytest"
+)
+
+func TestMain(m *testing.M) { ptytest.Main(m) }
+
+// concert runs the real binary with stdin from a string, in a fresh XDG
+// environment holding the sessions of testdata/sessions, and returns what
+// it printed on stdout and stderr together, and its exit status.
+func concert(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	bin := ptytest.Concert(t)
+	home := t.TempDir()
+	sessions := filepath.Join(home, "sessions")
+	if err := os.MkdirAll(sessions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/sessions/*.go")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sessions, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	race, raceDir := raceEnv(t)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(),
+		"CONCERT_SESSIONS_DIR="+sessions,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"),
+		"NO_COLOR=1",
+		race,
+	)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	checkRaces(t, raceDir)
+	if ee, ok := err.(*exec.ExitError); ok {
+		return out.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), 0
+}
+
+// TestScripts runs each testdata/*.go through `concert start tutorial`
+// with the script as stdin and compares the output with the script's
+// trailing // Output: comment. The exit status must be 1 exactly when the
+// output holds a Sorry or Cancelled line.
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".go"), func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			input, want, ok := strings.Cut(string(src), "\n// Output:\n")
+			if !ok {
+				t.Fatalf("%s has no // Output: section", file)
+			}
+			var lines []string
+			for _, l := range strings.Split(strings.TrimRight(want, "\n"), "\n") {
+				lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "//"), " "))
+			}
+			want = strings.Join(lines, "\n")
+			got, status := concert(t, input, "start", "tutorial")
+			got = strings.TrimRight(got, "\n")
+			if got != want {
+				t.Errorf("output of %s:\n%s\nwant:\n%s", file, got, want)
+			}
+			failed := strings.Contains(want, "Sorry, ") || strings.Contains(want, "Cancelled")
+			if (status != 0) != failed {
+				t.Errorf("exit status %d, want non-zero: %v", status, failed)
+			}
+		})
+	}
+}
+
+// raceEnv sends the race reports of a binary built with -race to files
+// that checkRaces reads, instead of into the output the test compares.
+func raceEnv(t *testing.T) (env, dir string) {
+	dir = filepath.Join(t.TempDir(), "race")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return "GORACE=log_path=" + dir + "/report exitcode=0", dir
+}
+
+// accessFrame finds the first frame of each access of a race report.
+var accessFrame = regexp.MustCompile(`(?m)^(?:Previous )?(?:[Rr]ead|[Ww]rite) at .*\n\s+(\S+)\(`)
+
+// checkRaces fails the test on every data race the binary reported,
+// except those inside yaegi alone: the interpreter writes its root frame
+// when an evaluation starts while a closure of an earlier one, running as
+// a background task, reads it (yaegi v0.16.1, interp.run and newFrame).
+// Running background tasks during later commands is the point of the
+// shell, and yaegi cannot be changed here.
+func checkRaces(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "report*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, report := range strings.Split(string(b), "==================") {
+			if !strings.Contains(report, "DATA RACE") {
+				continue
+			}
+			frames := accessFrame.FindAllStringSubmatch(report, -1)
+			inYaegi := len(frames) > 0
+			for _, fr := range frames {
+				inYaegi = inYaegi && strings.HasPrefix(fr[1], "github.com/traefik/yaegi/")
+			}
+			if !inYaegi {
+				t.Errorf("data race:\n%s", report)
+			}
+		}
+	}
+}
