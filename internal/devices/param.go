@@ -531,7 +531,7 @@ func (p *Parameter) limitText() string {
 		if x == nil {
 			return inf
 		}
-		return q.FormatIn(x, p.spec.Unit)
+		return x.String()
 	}
 	return text(lo, "-inf") + " .. " + text(hi, "inf")
 }
