@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -42,7 +43,7 @@ func defaultEnv() *env {
 		Bundled: bundledSessions,
 		Getenv:  os.Getenv,
 		HTTP:    &http.Client{Timeout: time.Minute},
-		Check:   store.Check,
+		Check:   repl.Check,
 	}
 }
 

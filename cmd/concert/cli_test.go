@@ -12,6 +12,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -61,7 +62,7 @@ func testEnv(t *testing.T) (*env, *store.Store) {
 		Bundled: fstest.MapFS{"tutorial.go": {Data: []byte(tutorialSrc)}},
 		Getenv:  func(k string) string { return vars[k] },
 		HTTP:    defaultEnv().HTTP,
-		Check:   store.Check,
+		Check:   repl.Check,
 	}
 	st, err := e.store()
 	if err != nil {

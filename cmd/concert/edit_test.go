@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -24,7 +25,7 @@ func TestEdit(t *testing.T) {
 		{"bundled session gets a copy", `printf 'z := 3\n' >> "$1"`, "tutorial",
 			"Session tutorial is bundled (bundled/tutorial.go); editing your own copy at " + p("tutorial") + "\n", 0,
 			"shutter := shutters.NewDummy(\"shutter\") // opens in 100 ms\nz := 3\n"},
-		{"no longer parses", `printf 'w := f(1,\n\nv := 3\n' >> "$1"`, "fresh",
+		{"no longer parses", `printf 'w := := 3\n\nv := 3\n' >> "$1"`, "fresh",
 			"concert: session fresh does not parse; fix it with concert edit fresh:\n" + p("fresh") + ":", 1, "v := 3\n"},
 		{"editor fails", `exit 3`, "fresh",
 			`concert: editor "EDITOR" failed: exit status 3; the session is at ` + p("fresh") + "\n", 1, "v := 3\n"},
@@ -43,10 +44,10 @@ func TestEdit(t *testing.T) {
 	}
 	// Where it does not parse: the line and column of the open call.
 	src := fileText(t, p("fresh"))
-	line := strings.Count(src[:strings.Index(src, "w := f(1,")], "\n") + 1
+	line := strings.Count(src[:strings.Index(src, "w := := 3")], "\n") + 1
 	setEditor(t, e, ":")
 	_, errOut, _ := run(e, "edit", "fresh")
-	if want := p("fresh") + ":" + strconv.Itoa(line) + ":7: unclosed bracket\n"; !strings.HasSuffix(errOut, want) {
+	if want := p("fresh") + ":" + strconv.Itoa(line) + ":6: expected operand, found ':='\n"; !strings.HasSuffix(errOut, want) {
 		t.Errorf("stderr %q; want it to end %q", errOut, want)
 	}
 }
@@ -70,7 +71,7 @@ func TestInitTemplate(t *testing.T) {
 	if !strings.Contains(src, "\nimport (\n\t\"os\"\n\t\"encoding/json\"\n)\n") {
 		t.Errorf("template imports wrong:\n%s", src)
 	}
-	if err := store.Check("tomo.go", []byte(src)); err != nil {
+	if err := repl.Check("tomo.go", []byte(src)); err != nil {
 		t.Errorf("the template does not parse: %v\n%s", err, src)
 	}
 	if got := store.Summary([]byte(src)); got != "tomo: say here what this session is for." {

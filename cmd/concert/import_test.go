@@ -33,7 +33,7 @@ func TestImport(t *testing.T) {
 		return p
 	}
 	scan := write("scan.go", "// Scan.\nx := 1\n")
-	broken := write("broken.go", "x := (\n")
+	broken := write("broken.go", "x := 1\ny := := 2\n")
 	write("my scan.go", "x := 1\n")
 	notGo := write("notes.txt", "hello\n")
 
@@ -56,7 +56,7 @@ func TestImport(t *testing.T) {
 		{[]string{"import", "--force", scan}, "Imported scan from " + scan + "\n", 0, "scan.go tomo.go"},
 		{[]string{"import", write("new.go", "z := 3\n"), srv.URL + "/s/missing.go"}, "concert: import " + srv.URL + "/s/missing.go: the server answered 404 Not Found; nothing imported\n", 1, "scan.go tomo.go"},
 		{[]string{"import", srv.URL + "/s/page.go"}, "concert: import " + srv.URL + "/s/page.go: it does not parse as a session; nothing imported:\n" + srv.URL + "/s/page.go:1:1: expected statement, found '<'\n", 1, "scan.go tomo.go"},
-		{[]string{"import", broken}, "concert: import " + broken + ": it does not parse as a session; nothing imported:\n" + broken + ":1:6: unclosed bracket\n", 1, "scan.go tomo.go"},
+		{[]string{"import", broken}, "concert: import " + broken + ": it does not parse as a session; nothing imported:\n" + broken + ":2:6: expected operand, found ':='\n", 1, "scan.go tomo.go"},
 		{[]string{"import", filepath.Join(src, "my scan.go")}, "concert: import " + filepath.Join(src, "my scan.go") + `: invalid session name "my scan": ' ' is not allowed; use letters, digits, '_' and '-'; nothing imported` + "\n", 2, "scan.go tomo.go"},
 		{[]string{"import", notGo}, "concert: import " + notGo + `: "notes.txt" is not a .go file; nothing imported` + "\n", 1, "scan.go tomo.go"},
 		{[]string{"import", filepath.Join(src, "gone.go")}, "concert: import " + filepath.Join(src, "gone.go") + ": open " + filepath.Join(src, "gone.go") + ": no such file or directory; nothing imported\n", 1, "scan.go tomo.go"},

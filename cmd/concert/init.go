@@ -71,7 +71,7 @@ func (o *initOptions) run() error {
 }
 
 // sessionTemplateText is what concert init writes. Its code must run in the
-// shell as it is: TestTemplateParses checks that it parses.
+// shell as it is: TestTemplateRuns runs it.
 var sessionTemplateText = template.Must(template.New("session").Parse(`// {{.Name}}: say here what this session is for. The first sentence shows in
 // concert show, the whole comment in concert show {{.Name}} and concert docs.
 //
@@ -91,9 +91,14 @@ import (
 {{end}}
 {{.Devices}}`))
 
-// templateDevices are the example device lines of a new session, made with
-// the dummy devices of the tutorial session.
-const templateDevices = `// Devices: dummies to try things with; replace them with real ones.
+// templateDevices are the example device lines of a new session: the dummy
+// devices of the bundled tutorial, made the same way (TestTemplateRuns).
+const templateDevices = `// Devices: dummies to try things with; replace them with your own.
+motor := motors.NewLinear("motor")
+shutter := shutters.New("shutter")
+camera := cameras.New("camera")
+
+// Try at the prompt: await motor.SetPosition(2 * q.MM), dstate(), help().
 `
 
 func sessionTemplate(name string, imports []string) ([]byte, error) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/printer"
@@ -37,20 +36,19 @@ type chunk struct {
 }
 
 // chunks cuts a session body at its top-level semicolons, written or
-// implied by a line end.
-func chunks(body []byte) ([]chunk, scanner.ErrorList) {
+// implied by a line end. Unbalanced brackets make one long chunk that does
+// not parse, which the outline then leaves out.
+func chunks(body []byte) []chunk {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(body))
-	var errs scanner.ErrorList
 	var s scanner.Scanner
-	s.Init(file, body, func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	s.Init(file, body, nil, 0)
 	var (
-		out       []chunk
-		cur       = chunk{start: -1}
-		depth     int
-		first     token.Token
-		nToks     int
-		openStack []token.Position
+		out   []chunk
+		cur   = chunk{start: -1}
+		depth int
+		first token.Token
+		nToks int
 	)
 	for {
 		pos, tok, _ := s.Scan()
@@ -61,7 +59,7 @@ func chunks(body []byte) ([]chunk, scanner.ErrorList) {
 				out = append(out, cur)
 			}
 			if tok == token.EOF {
-				break
+				return out
 			}
 			cur, nToks = chunk{start: -1}, 0
 			continue
@@ -83,21 +81,10 @@ func chunks(body []byte) ([]chunk, scanner.ErrorList) {
 		switch tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
 			depth++
-			openStack = append(openStack, file.Position(pos))
 		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
-			if depth < 0 {
-				errs.Add(file.Position(pos), fmt.Sprintf("unexpected %s", tok))
-				depth = 0
-			} else {
-				openStack = openStack[:len(openStack)-1]
-			}
+			depth = max(depth-1, 0)
 		}
 	}
-	if depth > 0 {
-		errs.Add(openStack[len(openStack)-1], "unclosed bracket")
-	}
-	return out, errs
 }
 
 // blankAwait replaces the await keywords of a body with spaces, so that the
@@ -133,138 +120,61 @@ const (
 	stmtPrefix = "package p;func _(){"
 )
 
-// parseChunk parses one chunk on its own, with positions in the file.
-func parseChunk(filename string, body []byte, c chunk) (parsed, scanner.ErrorList) {
-	p, errs := parseAs(filename, body, c)
-	if len(errs) > 0 && !c.decl && bytes.HasPrefix(body[c.start:c.end], []byte("func")) {
+// parseChunk parses one chunk on its own, or reports that it does not
+// parse.
+func parseChunk(body []byte, c chunk) (parsed, bool) {
+	if p, ok := parseAs(body, c); ok {
+		return p, true
+	}
+	if !c.decl && bytes.HasPrefix(body[c.start:c.end], []byte("func")) {
 		// func (r T) M() {...}, a method, rather than a literal called.
 		c.decl = true
-		if q, qerrs := parseAs(filename, body, c); len(qerrs) == 0 {
-			return q, nil
-		}
+		return parseAs(body, c)
 	}
-	return p, errs
+	return parsed{}, false
 }
 
-func parseAs(filename string, body []byte, c chunk) (parsed, scanner.ErrorList) {
-	text := string(body[c.start:c.end])
+func parseAs(body []byte, c chunk) (parsed, bool) {
 	prefix := stmtPrefix
 	if c.decl {
 		prefix = declPrefix
 	}
-	// The chunk starts on its own line of the wrapped source, so that only
-	// line 2 needs its columns shifted back.
-	src := prefix + "\n" + text
+	// The chunk starts on line 2 of the wrapped source; see line.
+	src := prefix + "\n" + string(body[c.start:c.end])
 	if !c.decl {
 		src += "\n}"
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return parsed{}, false
+	}
 	p := parsed{c: c, fset: fset}
-	if f != nil {
-		if c.decl {
-			p.decls = f.Decls
-		} else if len(f.Decls) == 1 {
-			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && fd.Body != nil {
-				p.stmts = fd.Body.List
-			}
+	if c.decl {
+		p.decls = f.Decls
+	} else if len(f.Decls) == 1 {
+		if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && fd.Body != nil {
+			p.stmts = fd.Body.List
 		}
 	}
-	var errs scanner.ErrorList
-	if list, ok := err.(scanner.ErrorList); ok {
-		for _, e := range list {
-			errs.Add(p.position(filename, e.Pos), e.Msg)
-		}
-	} else if err != nil {
-		errs.Add(token.Position{Filename: filename, Line: c.line, Column: c.col}, err.Error())
-	}
-	return p, errs
+	return p, true
 }
 
-// position maps a position of the wrapped source back to the file.
-func (p parsed) position(filename string, pos token.Position) token.Position {
-	out := token.Position{Filename: filename, Line: p.c.line + pos.Line - 2, Column: pos.Column}
-	if pos.Line == 2 {
-		out.Column = p.c.col + pos.Column - 1
-	}
-	if pos.Line < 2 {
-		out.Line, out.Column = p.c.line, p.c.col
-	}
-	return out
-}
-
-// Check parses a session without running it and says where it does not
-// parse, as file:line:col: message lines. It reads a session the way the
-// shell does: the header Body blanks, top-level statements, await.
-func Check(filename string, src []byte) error {
-	body, _ := Body(src)
-	body = blankAwait(body)
-	cs, errs := chunks(body)
-	for _, e := range errs {
-		e.Pos.Filename = filename
-	}
-	bracketErrs := errs
-	for _, c := range cs {
-		if within(bracketErrs, c) {
-			// The parser would only repeat the bracket error in its words.
-			continue
-		}
-		// The first error of a statement is the one to fix; the parser's
-		// next ones mostly follow from it.
-		if _, perrs := parseChunk(filename, body, c); len(perrs) > 0 {
-			errs = append(errs, perrs[0])
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	errs.Sort()
-	errs.RemoveMultiples()
-	return &CheckError{List: errs}
-}
-
-func within(errs scanner.ErrorList, c chunk) bool {
-	for _, e := range errs {
-		if e.Pos.Offset >= c.start && e.Pos.Offset <= c.end {
-			return true
-		}
-	}
-	return false
-}
-
-// CheckError lists where a session does not parse, one error a line.
-type CheckError struct {
-	List scanner.ErrorList
-}
-
-// maxCheckErrors keeps a file full of errors from flooding the terminal.
-const maxCheckErrors = 10
-
-func (e *CheckError) Error() string {
-	var b strings.Builder
-	for i, err := range e.List {
-		if i == maxCheckErrors {
-			fmt.Fprintf(&b, "\n(and %d more errors)", len(e.List)-i)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(err.Error())
-	}
-	return b.String()
+// line maps a position of the wrapped source to its line in the file.
+func (p parsed) line(pos token.Pos) int {
+	return p.c.line + p.fset.Position(pos).Line - 2
 }
 
 // ParseOutline reads a session's description, imports, devices and
-// functions. Parts that do not parse are left out; Check says why.
+// functions. Parts that do not parse are left out; repl.Check says why.
 func ParseOutline(src []byte) Outline {
 	o := Outline{Description: Description(src)}
 	body, _ := Body(src)
 	body = blankAwait(body)
-	cs, _ := chunks(body)
+	cs := chunks(body)
 	for _, c := range cs {
-		p, errs := parseChunk("", body, c)
-		if len(errs) > 0 {
+		p, ok := parseChunk(body, c)
+		if !ok {
 			continue
 		}
 		for _, d := range p.decls {
@@ -332,7 +242,7 @@ func (p parsed) device(s ast.Stmt, body []byte) (Item, bool) {
 	if !ok || !strings.HasPrefix(sel.Sel.Name, "New") {
 		return Item{}, false
 	}
-	line := p.position("", p.fset.Position(s.Pos())).Line
+	line := p.line(s.Pos())
 	return Item{Name: name.Name, Code: p.node(call), Doc: commentAround(body, line), Line: line}, true
 }
 
