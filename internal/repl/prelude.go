@@ -28,8 +28,14 @@ const preludeSource = `import (
 	"strings"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/shutters"
+	"github.com/concert-go/concert/internal/devices/storagerings"
+	"github.com/concert-go/concert/internal/devices/xraytubes"
 	. "` + preludePath + `"
 )`
 

@@ -78,6 +78,7 @@ func Run(ctx context.Context, c Config) int {
 	if c.Init != "" {
 		src, err := os.ReadFile(c.Init)
 		if err != nil {
+			r.status = 1
 			r.report(fmt.Errorf("init file: %w", err))
 		} else {
 			r.command(string(src), c.Init)
