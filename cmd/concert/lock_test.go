@@ -1,0 +1,140 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/concert-go/concert/sessions"
+)
+
+// TestHelperMain is not a test: it is concert itself, run by the tests
+// below as a process of its own, with the arguments after "--".
+func TestHelperMain(t *testing.T) {
+	if os.Getenv("CONCERT_TEST_MAIN") == "" {
+		t.Skip("helper process only")
+	}
+	i := 0
+	for i < len(os.Args) && os.Args[i] != "--" {
+		i++
+	}
+	bundledSessions = sessions.FS
+	e := defaultEnv()
+	code := execute(context.Background(), newRootCmd(e), os.Args[i+1:], e.Err)
+	if code == exitOK {
+		code = sessionStatus
+	}
+	os.Exit(code)
+}
+
+// concertProcess returns `concert args...` as a process of the test binary.
+func concertProcess(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestHelperMain$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), "CONCERT_TEST_MAIN=1")
+	return cmd
+}
+
+// A session runs once at a time; killing it (SIGKILL: no cleanup at all)
+// leaves a lock that the next start clears with a note.
+func TestStartLockKilled(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("CONCERT_SESSIONS_DIR", "")
+
+	first := concertProcess("start", "tutorial")
+	stdin, _ := first.StdinPipe()
+	stdout, _ := first.StdoutPipe()
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	fmt.Fprintln(stdin, `fmt.Println("ready")`)
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if line != "ready\n" {
+		t.Fatalf("first session said %q", line)
+	}
+	pid := first.Process.Pid
+
+	second := concertProcess("start", "tutorial")
+	second.Stdin = strings.NewReader("")
+	out, err := second.CombinedOutput()
+	wantPrefix := fmt.Sprintf(`concert: session "tutorial" is already running (process %d since `, pid)
+	if code := second.ProcessState.ExitCode(); code != 1 || !strings.HasPrefix(string(out), wantPrefix) {
+		t.Errorf("second start while the first runs: status %d (%v), output %q; want status 1 and %q...", code, err, out, wantPrefix)
+	}
+
+	first.Process.Kill()
+	first.Wait()
+	stdin.Close()
+	io.Copy(io.Discard, stdout)
+
+	third := concertProcess("start", "tutorial", "--non-interactive")
+	third.Stdin = strings.NewReader("")
+	out, err = third.CombinedOutput()
+	wantNote := fmt.Sprintf(`concert: cleared the stale lock of session "tutorial" left by process %d (started `, pid)
+	if err != nil || !strings.HasPrefix(string(out), wantNote) || !strings.Contains(string(out), "), which is gone\n") {
+		t.Errorf("start after the first was killed: %v, output %q; want success and %q...", err, out, wantNote)
+	}
+
+	// A multi-instance session runs twice at once.
+	dir := t.TempDir()
+	t.Setenv("CONCERT_SESSIONS_DIR", dir)
+	os.WriteFile(dir+"/twice.go", []byte("// Twice.\n// concert:multi-instance\nx := 1\n"), 0o644)
+	a := concertProcess("start", "twice")
+	aIn, _ := a.StdinPipe()
+	aOut, _ := a.StdoutPipe()
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Process.Kill()
+	fmt.Fprintln(aIn, `fmt.Println("ready")`)
+	if line, _ := bufio.NewReader(aOut).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("multi-instance session said %q", line)
+	}
+	b := concertProcess("start", "twice", "--non-interactive")
+	b.Stdin = strings.NewReader("")
+	if out, err := b.CombinedOutput(); err != nil || len(out) != 0 {
+		t.Errorf("second instance of a multi-instance session: %v, %q", err, out)
+	}
+	aIn.Close()
+	a.Wait()
+}
+
+// start's log flags: --logto stderr with a level, and bad values.
+func TestStartLogFlags(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("CONCERT_SESSIONS_DIR", "")
+	tests := []struct {
+		args       []string
+		wantStatus int
+		want       string
+	}{
+		{[]string{"--logto", "stderr", "--loglevel", "debug"}, 0, "level=INFO msg=\"session start\" session=tutorial path=bundled/tutorial.go"},
+		{[]string{"--logto", "syslog"}, 2, "concert: --logto \"syslog\": use stderr or file\nRun 'concert start --help' for usage.\n"},
+		{[]string{"--loglevel", "loud"}, 2, "concert: --loglevel \"loud\": use debug, info, warn or error\nRun 'concert start --help' for usage.\n"},
+	}
+	for _, tt := range tests {
+		cmd := concertProcess(append([]string{"start", "tutorial", "--non-interactive"}, tt.args...)...)
+		cmd.Stdin = strings.NewReader("")
+		out, _ := cmd.CombinedOutput()
+		code := cmd.ProcessState.ExitCode()
+		if code != tt.wantStatus || (code == 0 && !strings.Contains(string(out), tt.want)) || (code != 0 && string(out) != tt.want) {
+			t.Errorf("start %v: status %d, output %q; want status %d, %q", tt.args, code, out, tt.wantStatus, tt.want)
+		}
+	}
+	logfile := t.TempDir() + "/my.log"
+	cmd := concertProcess("start", "tutorial", "--non-interactive", "--logfile", logfile)
+	cmd.Stdin = strings.NewReader("")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("start --logfile: %v %s", err, out)
+	}
+	if got := fileText(t, logfile); !strings.Contains(got, `"msg":"session start","session":"tutorial"`) {
+		t.Errorf("--logfile holds %q", got)
+	}
+}
