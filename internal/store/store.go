@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -61,17 +62,23 @@ type Store struct {
 // New returns the Store of this user: sessions in $CONCERT_SESSIONS_DIR, or
 // else in the XDG data directory, read afresh from the environment.
 func New(bundled fs.FS) (*Store, error) {
+	xdgMu.Lock()
 	xdg.Reload()
-	if xdg.DataHome == "" {
+	home := xdg.DataHome
+	xdgMu.Unlock()
+	if home == "" {
 		return nil, errors.New("cannot find a data directory: set XDG_DATA_HOME or HOME")
 	}
-	data := filepath.Join(xdg.DataHome, "concert")
+	data := filepath.Join(home, "concert")
 	dir := os.Getenv(EnvSessionsDir)
 	if dir == "" {
 		dir = filepath.Join(data, "sessions")
 	}
 	return &Store{Dir: dir, DataDir: data, Bundled: bundled}, nil
 }
+
+// xdgMu guards package xdg's variables, which Reload rewrites.
+var xdgMu sync.Mutex
 
 // Path returns the file of the user session name, whether or not it exists.
 func (s *Store) Path(name string) (string, error) {
