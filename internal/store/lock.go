@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,6 +55,22 @@ func (s *Store) Lock(name string, src []byte) (l *Lock, note string, err error) 
 	if err := ValidName(name); err != nil {
 		return nil, "", err
 	}
+	return s.lock(name, name, src)
+}
+
+// LockFile is Lock for a session run from a file outside the store
+// (concert start --filename), whose name need not be a valid session name:
+// the lock belongs to the file's absolute path.
+func (s *Store) LockFile(path string, src []byte) (l *Lock, note string, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return s.lock(abs, "file-"+hex.EncodeToString(sum[:8]), src)
+}
+
+func (s *Store) lock(name, key string, src []byte) (*Lock, string, error) {
 	if MultiInstance(src) {
 		return nil, "", nil
 	}
@@ -60,7 +78,7 @@ func (s *Store) Lock(name string, src []byte) (l *Lock, note string, err error) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", err
 	}
-	return lockFile(name, filepath.Join(dir, name+".lock"))
+	return lockFile(name, filepath.Join(dir, key+".lock"))
 }
 
 // Release gives the lock up. It is safe to call more than once and on a nil

@@ -115,6 +115,20 @@ func TestLockInProcess(t *testing.T) {
 			t.Errorf("Release of a nil lock: %v", err)
 		}
 	}
+	f1, _, err := s.LockFile("/tmp/my scan.v2.go", nil)
+	if err != nil {
+		t.Fatalf("LockFile of a file whose name is no session name: %v", err)
+	}
+	_, _, err = s.LockFile("/tmp/../tmp/my scan.v2.go", nil)
+	if want := `session "/tmp/my scan.v2.go" is already running (process `; !strings.HasPrefix(errText(err), want) {
+		t.Errorf("second LockFile of the same file = %q; want %q...", errText(err), want)
+	}
+	f2, _, err := s.LockFile("/tmp/other.go", nil)
+	if err != nil {
+		t.Errorf("LockFile of another file: %v", err)
+	}
+	f1.Release()
+	f2.Release()
 	if _, _, err := s.Lock("../a", nil); errText(err) != `invalid session name "../a": a session name is a plain name such as tutorial, not a path` {
 		t.Errorf("Lock(../a) = %v", err)
 	}
