@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -329,30 +331,37 @@ func rowsOf(table, dev string) []string {
 }
 
 func TestStateAndDocTables(t *testing.T) {
-	m := motors.NewLinear("tablemotor")
-	s := shutters.New("tableshutter")
+	mname, sname := uniq("tablemotor"), uniq("tableshutter")
+	m := motors.NewLinear(mname)
+	s := shutters.New(sname)
 	state := devices.StateTable().String()
 	if !strings.HasPrefix(state, "  device") {
 		t.Errorf("state table header: %q", strings.SplitN(state, "\n", 2)[0])
 	}
-	want := []string{"  tablemotor    standby  position         0 mm", "                         motion_velocity  1 mm/s"}
-	if got := trim(rowsOf(state, "tablemotor")); !slices.Equal(got, trim(want)) {
+	want := []string{mname + " standby position 0 mm", "motion_velocity 1 mm/s"}
+	if got := trim(rowsOf(state, mname)); !slices.Equal(got, want) {
 		t.Errorf("dstate rows:\n%q\nwant\n%q", got, want)
 	}
-	if got := trim(rowsOf(state, "tableshutter")); !slices.Equal(got, []string{"tableshutter closed"}) {
+	if got := trim(rowsOf(state, sname)); !slices.Equal(got, []string{sname + " closed"}) {
 		t.Errorf("dstate shutter rows: %q", got)
 	}
 	doc := devices.DocTable().String()
 	wantDoc := []string{
-		"tablemotor linear motor position mm rw where the motor is; a set moves it there",
+		mname + " linear motor position mm rw where the motor is; a set moves it there",
 		"motion_velocity mm/s rw how fast a move goes",
 	}
-	if got := trim(rowsOf(doc, "tablemotor")); !slices.Equal(got, wantDoc) {
+	if got := trim(rowsOf(doc, mname)); !slices.Equal(got, wantDoc) {
 		t.Errorf("ddoc rows:\n%q\nwant\n%q", got, wantDoc)
 	}
-	_ = m
-	_ = s
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(s)
 }
+
+var uniqN atomic.Int64
+
+// uniq makes a device name no other test uses, since the registry holds
+// every device of the test binary that was not collected yet.
+func uniq(prefix string) string { return fmt.Sprintf("%s%d", prefix, uniqN.Add(1)) }
 
 // trim squeezes the blanks, so tests do not depend on column widths that
 // other tests' devices change.

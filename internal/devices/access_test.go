@@ -1,0 +1,266 @@
+package devices_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/shutters"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+func TestPlainSetWaitsForLockedSequence(t *testing.T) {
+	m := fastMotor(t, "m")
+	s := shutters.New("s")
+	inside := make(chan struct{})
+	var end q.Length
+	lock := devices.Exclusive(func(ctx context.Context) error {
+		close(inside)
+		if _, err := m.SetPosition(2 * q.MM).Await(ctx); err != nil {
+			return err
+		}
+		time.Sleep(30 * time.Millisecond) // room for the other set to interfere
+		if _, err := s.Open().Await(ctx); err != nil {
+			return err
+		}
+		end = m.Position()
+		return nil
+	}, s, m.Param("position"))
+	<-inside
+	other := tasks.Start(func(ctx context.Context) error {
+		_, err := m.SetPosition(5 * q.MM).Await(ctx)
+		return err
+	})
+	time.Sleep(10 * time.Millisecond)
+	if other.State().Ended() {
+		t.Errorf("the other task's set ended while the lock was held: %v", other.Err())
+	}
+	if _, err := within(t, "locked sequence", lock); err != nil {
+		t.Fatal(err)
+	}
+	if end != 2*q.MM {
+		t.Errorf("locked sequence ended at %v; want 2 mm", end)
+	}
+	if _, err := within(t, "other set", other); err != nil {
+		t.Fatal(err)
+	}
+	if m.Position() != 5*q.MM || s.State() != devices.Open {
+		t.Errorf("after both: %v %s; want 5 mm open", m.Position(), s.State())
+	}
+}
+
+func TestLockOrderDoesNotMatter(t *testing.T) {
+	a, b := fastMotor(t, "a"), fastMotor(t, "b")
+	s := shutters.New("s")
+	body := func(ctx context.Context) error {
+		for _, m := range []*motors.Linear{a, b} {
+			target := 0.1 * q.MM
+			if m.Position() > 0 {
+				target = 0
+			}
+			if _, err := m.SetPosition(target).Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var ts []*tasks.Task
+	for range 20 {
+		ts = append(ts,
+			devices.Exclusive(body, a, b, s),
+			devices.Exclusive(body, s, b.Param("position"), a),
+			devices.Exclusive(body, b, a.Param("position"), a))
+	}
+	g := tasks.Start(func(ctx context.Context) error { _, err := tasks.Gather(ctx, ts...); return err })
+	if _, err := within(t, "locks in opposite orders", g); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLockReleasedOnEveryPath(t *testing.T) {
+	m := fastMotor(t, "m")
+	boom := errors.New("boom")
+	tests := []struct {
+		name string
+		f    any
+		want func(error) bool
+	}{
+		{"error", func() error { return boom }, func(err error) bool { return errors.Is(err, boom) }},
+		{"panic", func() { panic("oops") }, func(err error) bool {
+			var pe *tasks.PanicError
+			return errors.As(err, &pe)
+		}},
+		{"cancel", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, func(err error) bool {
+			return errors.Is(err, tasks.ErrCancelled)
+		}},
+		{"bad shape", 42, func(err error) bool { return err != nil && strings.Contains(err.Error(), "cannot start") }},
+	}
+	for _, tt := range tests {
+		lock := devices.Exclusive(tt.f, m)
+		if tt.name == "cancel" {
+			time.Sleep(5 * time.Millisecond)
+			lock.Cancel()
+		}
+		_, err := within(t, tt.name, lock)
+		if !tt.want(err) {
+			t.Errorf("%s: error = %v", tt.name, err)
+		}
+		if h := m.Holder(); h != nil {
+			t.Errorf("%s: still held by %v", tt.name, h)
+		}
+		if _, err := within(t, tt.name+": set after", m.SetPosition(0.01*q.MM)); err != nil {
+			t.Errorf("%s: set after release: %v", tt.name, err)
+		}
+	}
+}
+
+func TestWaitingForLockIsCancellable(t *testing.T) {
+	m := fastMotor(t, "m")
+	release := make(chan struct{})
+	holder := devices.Exclusive(func() { <-release }, m)
+	time.Sleep(5 * time.Millisecond)
+	waiter := devices.Exclusive(func() {}, m.Param("position"))
+	set := m.SetPosition(1 * q.MM)
+	time.Sleep(10 * time.Millisecond)
+	waiter.Cancel()
+	set.Cancel()
+	for name, task := range map[string]*tasks.Task{"waiting lock": waiter, "waiting set": set} {
+		if _, err := within(t, name, task); !errors.Is(err, tasks.ErrCancelled) {
+			t.Errorf("%s: error = %v; want cancelled", name, err)
+		}
+	}
+	if holder.State().Ended() {
+		t.Errorf("holder ended: %v", holder.Err())
+	}
+	close(release)
+	within(t, "holder", holder)
+	if m.Position() != 0 {
+		t.Errorf("a cancelled waiting set moved the motor to %v", m.Position())
+	}
+}
+
+func TestLockIsReentrant(t *testing.T) {
+	m := fastMotor(t, "m")
+	s := shutters.New("s")
+	outer := devices.Exclusive(func(ctx context.Context) error {
+		inner := devices.Exclusive(func(ctx context.Context) error {
+			_, err := m.SetPosition(1 * q.MM).Await(ctx)
+			return err
+		}, m, s)
+		if _, err := inner.Await(ctx); err != nil {
+			return err
+		}
+		_, err := s.Open().Await(ctx)
+		return err
+	}, s, m)
+	if _, err := within(t, "nested lock", outer); err != nil {
+		t.Fatal(err)
+	}
+	if m.Position() != 1*q.MM || s.State() != devices.Open {
+		t.Errorf("after nested lock: %v %s", m.Position(), s.State())
+	}
+}
+
+func TestEmergencyStopDuringLockedMove(t *testing.T) {
+	m := motors.NewLinear("m")
+	m.SetMotionVelocity(10 * q.MMPerS).Await(ctx)
+	var move *tasks.Task
+	started := make(chan struct{})
+	lock := devices.Exclusive(func(ctx context.Context) error {
+		move = m.SetPosition(50 * q.MM)
+		close(started)
+		_, err := move.Await(ctx)
+		return err
+	}, m)
+	<-started
+	time.Sleep(50 * time.Millisecond)
+	if err := m.EmergencyStop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !move.State().Ended() {
+		t.Errorf("move still %s when EmergencyStop returned", move.State())
+	}
+	p := m.Position()
+	if p <= 0 || p >= 50*q.MM || m.State() != devices.Standby {
+		t.Errorf("after emergency stop: %v %s; want between 0 and 50 mm, standby", p, m.State())
+	}
+	if _, err := within(t, "lock", lock); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Errorf("lock error = %v; want emergency stop", err)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if m.Position() != p {
+		t.Errorf("motor moved on after emergency stop: %v then %v", p, m.Position())
+	}
+}
+
+func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	hangName, failName, okName := uniq("hang"), uniq("fail"), uniq("okmotor")
+	hang, _ := devices.New(devices.Config{Name: hangName, EmergencyStop: func(context.Context) error {
+		<-release // ignores its context
+		return nil
+	}})
+	fail, _ := devices.New(devices.Config{Name: failName, EmergencyStop: func(context.Context) error {
+		return errors.New("brake fault")
+	}})
+	m := fastMotor(t, okName)
+	move := m.SetPosition(50 * q.MM)
+	time.Sleep(10 * time.Millisecond)
+	rep := devices.EmergencyStopAllWithin(ctx, 100*time.Millisecond)
+	if !slices.Contains(rep.TimedOut, hangName) || slices.Contains(rep.Stopped, hangName) {
+		t.Errorf("%s not reported as timed out: %s", hangName, rep)
+	}
+	i := slices.IndexFunc(rep.Failed, func(f devices.StopFailure) bool { return f.Device == failName })
+	if i < 0 || rep.Failed[i].Err.Error() != failName+": emergency stop: brake fault" {
+		t.Errorf("%s not reported: %+v", failName, rep.Failed)
+	}
+	if !slices.Contains(rep.Stopped, okName) || !move.State().Ended() {
+		t.Errorf("%s not stopped: %s (move %s)", okName, rep, move.State())
+	}
+	if rep.OK() {
+		t.Errorf("OK() = true with failures")
+	}
+	if !strings.Contains(rep.String(), failName+": emergency stop: brake fault") || !strings.Contains(rep.String(), "1 timed out ("+hangName+")") {
+		t.Errorf("report = %s", rep)
+	}
+	runtime.KeepAlive(hang)
+	runtime.KeepAlive(fail)
+}
+
+
+func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
+	m := fastMotor(t, "m")
+	release := make(chan struct{})
+	var once sync.Once
+	defer once.Do(func() { close(release) })
+	holder := devices.Exclusive(func(ctx context.Context) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	}, m)
+	time.Sleep(5 * time.Millisecond)
+	queued := m.SetPosition(3 * q.MM) // waits for the holder
+	time.Sleep(5 * time.Millisecond)
+	if err := m.EmergencyStop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := within(t, "queued set", queued); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Errorf("queued set: %v; want cancelled by emergency stop", err)
+	}
+	once.Do(func() { close(release) })
+	within(t, "holder", holder)
+	if m.Position() != 0 {
+		t.Errorf("emergency stop let a queued move run: %v", m.Position())
+	}
+}
