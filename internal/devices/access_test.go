@@ -236,7 +236,6 @@ func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
 	runtime.KeepAlive(fail)
 }
 
-
 func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
 	m := fastMotor(t, "m")
 	release := make(chan struct{})
