@@ -138,3 +138,32 @@ func TestStartLogFlags(t *testing.T) {
 		t.Errorf("--logfile holds %q", got)
 	}
 }
+
+// A session file outside the store may have any name; its lock is its own.
+func TestStartFilenameLock(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	p := t.TempDir() + "/my scan.v2.go"
+	os.WriteFile(p, []byte("x := 1\n"), 0o644)
+	first := concertProcess("start", "--filename", p)
+	stdin, _ := first.StdinPipe()
+	stdout, _ := first.StdoutPipe()
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	fmt.Fprintln(stdin, `fmt.Println("ready")`)
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("session said %q", line)
+	}
+	second := concertProcess("start", "--filename", p)
+	second.Stdin = strings.NewReader("")
+	out, _ := second.CombinedOutput()
+	want := fmt.Sprintf("concert: session %q is already running (process %d since ", p, first.Process.Pid)
+	if code := second.ProcessState.ExitCode(); code != 1 || !strings.HasPrefix(string(out), want) {
+		t.Errorf("second start --filename: status %d, %q; want 1, %q...", code, out, want)
+	}
+	stdin.Close()
+	if err := first.Wait(); err != nil {
+		t.Errorf("first start --filename: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/concert-go/concert/internal/repl"
+	"github.com/concert-go/concert/internal/store"
 )
 
 // sessionStatus is the exit status of the session that start ran: 1 when
@@ -75,7 +76,13 @@ func (o *startOptions) run(ctx context.Context) error {
 			return err
 		}
 	}
-	lock, note, err := st.Lock(name, src)
+	var lock *store.Lock
+	var note string
+	if o.filename != "" {
+		lock, note, err = st.LockFile(path, src)
+	} else {
+		lock, note, err = st.Lock(name, src)
+	}
 	if err != nil {
 		return err
 	}
