@@ -136,9 +136,10 @@ func (b *Base) paramNames() []string {
 	return names
 }
 
-// Lock write-locks the whole device: every set and every operation that
-// writes a parameter fails with a LockError until Unlock. A permanent lock
-// cannot be undone.
+// Lock write-locks the whole device: every set, every motion and every
+// operation that writes a parameter fails with a LockError until Unlock;
+// reads, Stop and emergency stop still work. A permanent lock cannot be
+// undone.
 func (b *Base) Lock(permanent bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -334,7 +335,7 @@ func (b *Base) begin(ctx context.Context, self *tasks.Task, op Op) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	if len(op.Writes) > 0 && b.locked {
+	if (len(op.Writes) > 0 || op.Motion) && b.locked {
 		return &LockError{Device: b.name, Permanent: b.perm}
 	}
 	for _, p := range op.Writes {

@@ -18,13 +18,15 @@
 //
 // # Checks, in order
 //
-// A set is refused before anything else if the value has the wrong type
-// (UnitError: a bare number, or a time where a length is wanted). Its task
-// then waits for exclusive access (see Exclusive), and refuses when the
-// parameter or device is write-locked (LockError), when the device is in a
-// state the operation does not start from (StateError), when another task's
-// motion runs (BusyError), and when the value is outside the effective
-// limits (LimitError). Only then is the driver called.
+// A set is refused at once, with an already failed task, if the value has
+// the wrong type (UnitError: a bare number, or a time where a length is
+// wanted) or the parameter is read-only (AccessError). Otherwise its task
+// waits for exclusive access (see Exclusive), then refuses a value outside
+// the effective limits (LimitError), a write-locked parameter or device
+// (LockError), a second motion while one runs for another task
+// (BusyError), and a state the operation does not start from
+// (StateError). Only then is the driver called; a refused set leaves the
+// device and its state untouched.
 //
 // # Emergency stop
 //

@@ -2,6 +2,7 @@ package q
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -481,4 +482,17 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
+}
+
+var quantityType = reflect.TypeFor[Quantity]()
+
+// DimOf reports the dimension of a quantity type, such as the type of a
+// method's parameter found by reflection; ok is false for other types.
+// The shell uses it to reject a bare number where t is wanted, with
+// dim.Hint for the message.
+func DimOf(t reflect.Type) (dim Dim, ok bool) {
+	if t == nil || t.Kind() != reflect.Float64 || !t.Implements(quantityType) {
+		return 0, false
+	}
+	return reflect.Zero(t).Interface().(Quantity).Dim(), true
 }

@@ -4,7 +4,9 @@ import (
 	"flag"
 	"io"
 	"math"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/concert-go/concert/internal/devices/q"
 )
@@ -176,6 +178,18 @@ func TestNew(t *testing.T) {
 		}
 		if u := d.Unit(); u.Const == "" || (u.Symbol == "" && d != q.DimRatio) {
 			t.Errorf("%s.Unit() = %+v", d, u)
+		}
+	}
+}
+
+func TestDimOf(t *testing.T) {
+	setPosition := reflect.TypeOf(func(q.Length) {}).In(0)
+	if d, ok := q.DimOf(setPosition); !ok || d != q.DimLength {
+		t.Errorf("DimOf(q.Length) = %v, %v", d, ok)
+	}
+	for _, typ := range []reflect.Type{reflect.TypeOf(0.5), reflect.TypeOf(""), reflect.TypeOf(time.Second), nil} {
+		if _, ok := q.DimOf(typ); ok {
+			t.Errorf("DimOf(%v) = ok", typ)
 		}
 	}
 }

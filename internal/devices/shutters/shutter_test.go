@@ -77,3 +77,17 @@ func TestEmergencyStopCloses(t *testing.T) {
 		t.Errorf("Open during emergency stop: %v, state %s", err, s.State())
 	}
 }
+
+func TestLockedShutterDoesNotMove(t *testing.T) {
+	s := shutters.New("shutter")
+	s.Lock(false)
+	if _, err := s.Open().Await(ctx); err == nil || err.Error() != "shutter: locked; call shutter.Unlock() first" {
+		t.Errorf("Open() on locked shutter: %v", err)
+	}
+	if err := s.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open().Await(ctx); err != nil {
+		t.Errorf("Open() after Unlock: %v", err)
+	}
+}
