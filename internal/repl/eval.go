@@ -92,9 +92,18 @@ func NewSession(o Options) (*Session, error) {
 // it. file names src in error messages ("" for the prompt). A cancelled
 // command returns an error that matches context.Canceled.
 func (s *Session) Run(src, file string) error {
-	t := tasks.Start(func(ctx context.Context) error {
+	return s.Wait(s.Start(src, file), src, file)
+}
+
+// Start starts src as one command: the foreground task.
+func (s *Session) Start(src, file string) *tasks.Task {
+	return tasks.Start(func(ctx context.Context) error {
 		return s.eval(ctx, src, file)
 	}, tasks.AsForeground(), tasks.Named(commandName(src)))
+}
+
+// Wait waits for a command Start started and returns its error.
+func (s *Session) Wait(t *tasks.Task, src, file string) error {
 	_, err := t.Await(context.Background())
 	var e *Error
 	if file == "" && errors.As(err, &e) && !strings.Contains(strings.TrimSpace(src), "\n") {

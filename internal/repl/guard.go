@@ -9,8 +9,6 @@ import (
 	"github.com/concert-go/concert/internal/devices/q"
 )
 
-var quantityType = reflect.TypeFor[q.Quantity]()
-
 // checkCall rejects a call that passes a bare number where a quantity is
 // expected, such as motor.SetPosition(5): Go converts the 5 silently to
 // 5 m, and a motor must never move 5 m because someone forgot the unit. The
@@ -32,11 +30,14 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 	}
 	params := s.methodParams(sel.X, sel.Sel.Name)
 	for _, i := range bare {
-		if i >= len(params) || !params[i].Implements(quantityType) || params[i].Kind() == reflect.Interface {
+		if i >= len(params) {
+			continue
+		}
+		dim, ok := q.DimOf(params[i])
+		if !ok {
 			continue
 		}
 		lit, _ := bareNumber(call.Args[i])
-		dim := reflect.Zero(params[i]).Interface().(q.Quantity).Dim()
 		return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
 			src, lit, lit, dim.Base(), dim.Hint(lit))
 	}

@@ -1,15 +1,275 @@
 package repl
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/elk-language/go-prompt"
+	"github.com/fatih/color"
+	"golang.org/x/term"
+
+	"github.com/concert-go/concert/internal/tasks"
 )
 
+// refreshKeys is a key sequence no terminal sends. The prompt's reader
+// hands it to the line editor when output of a background task waits, and
+// its binding prints that output above the line being typed.
+var refreshKeys = []byte("\x1b[9999~")
+
+// prompter is the line editor on a terminal. go-prompt's Input is called in
+// a loop; the shell owns the signals (go-prompt's Run would exit the
+// process on SIGINT). Between two Inputs the terminal is in the mode it
+// was found in, and it is restored on every way out.
 type prompter struct {
-	s *Session
+	s      *Session
+	name   string
+	tty    *os.File
+	out    io.Writer
+	hist   *history
+	reader *ttyReader
+	edit   *prompt.Prompt
+
+	mu       sync.Mutex
+	active   bool   // Input runs: output must go above the line
+	pending  []byte // output that waits for the refresh binding
+	asked    bool   // the refresh keys are on their way
+	entered  bool   // Input ended with Enter, not ctrl-d
+	quitting bool
 }
 
-func newPrompter(c Config, tty *os.File) *prompter { return &prompter{} }
-func (p *prompter) writer(w io.Writer) io.Writer   { return w }
-func (p *prompter) loop(r *runner)                 {}
-func (p *prompter) quit()                          {}
+func newPrompter(c Config, tty *os.File) *prompter {
+	p := &prompter{
+		name:   c.Name,
+		tty:    tty,
+		out:    c.Stdout,
+		hist:   openHistory(c.HistoryFile),
+		reader: &ttyReader{Reader: prompt.NewStdinReader()},
+	}
+	return p
+}
+
+func (p *prompter) prefix() string { return p.name + " > " }
+
+func (p *prompter) newEditor() *prompt.Prompt {
+	prefixColor := prompt.Blue
+	if color.NoColor {
+		prefixColor = prompt.DefaultColor
+	}
+	return prompt.New(nil,
+		prompt.WithPrefix(p.prefix()),
+		prompt.WithPrefixTextColor(prefixColor),
+		prompt.WithReader(p.reader),
+		prompt.WithHistory(p.hist.entries()),
+		prompt.WithCompleter(p.s.complete),
+		prompt.WithExecuteOnEnterCallback(p.onEnter),
+		prompt.WithExitChecker(func(string, bool) bool {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.quitting
+		}),
+		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
+	)
+}
+
+// onEnter decides whether Enter runs the input or continues it on the
+// next line; see NeedsMore.
+func (p *prompter) onEnter(ed *prompt.Prompt, indentSize int) (int, bool) {
+	text := ed.Buffer().Text()
+	if NeedsMore(text) {
+		return 1, false
+	}
+	p.mu.Lock()
+	p.entered = true
+	p.mu.Unlock()
+	return 0, true
+}
+
+// loop reads commands until ctrl-d, and runs them with r.
+func (p *prompter) loop(r *runner) {
+	fd := int(p.tty.Fd())
+	if st, err := term.GetState(fd); err == nil {
+		defer term.Restore(fd, st)
+	}
+	p.edit = p.newEditor()
+	for {
+		line, ok := p.input()
+		if !ok {
+			if p.confirmExit() {
+				return
+			}
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		p.hist.add(line)
+		if ahead := r.command(line, ""); len(ahead) > 0 {
+			p.reader.inject(ahead)
+		}
+	}
+}
+
+// input reads one command; ok is false for ctrl-d on an empty line.
+func (p *prompter) input() (line string, ok bool) {
+	p.mu.Lock()
+	p.active, p.entered = true, false
+	quitting := p.quitting
+	p.mu.Unlock()
+	if quitting {
+		return "", false
+	}
+	defer func() {
+		p.mu.Lock()
+		p.active = false
+		out := p.pending
+		p.pending, p.asked = nil, false
+		ok = p.entered && !p.quitting
+		p.mu.Unlock()
+		p.out.Write(out)
+	}()
+	return p.edit.Input(), false
+}
+
+// confirmExit asks before ctrl-d ends the shell while tasks run.
+func (p *prompter) confirmExit() bool {
+	p.mu.Lock()
+	quitting := p.quitting
+	p.mu.Unlock()
+	n := tasks.Default.Len()
+	if quitting || n == 0 {
+		return true
+	}
+	fmt.Fprintf(p.out, "%d task(s) still running. Exit and cancel them? [y/N] ", n)
+	answer, _ := bufio.NewReader(p.tty).ReadString('\n')
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
+}
+
+// quit makes the prompt return as soon as it can, for a terminating signal.
+func (p *prompter) quit() {
+	p.mu.Lock()
+	p.quitting = true
+	active := p.active
+	p.mu.Unlock()
+	if active {
+		p.reader.inject([]byte{0x05}) // any key runs the exit checker
+	}
+}
+
+// writer is the session's output: straight through while a command runs,
+// above the line being edited while the prompt is shown.
+func (p *prompter) writer(w io.Writer) io.Writer { return promptWriter{p} }
+
+type promptWriter struct{ p *prompter }
+
+func (w promptWriter) Write(b []byte) (int, error) {
+	p := w.p
+	p.mu.Lock()
+	if p.active {
+		p.pending = append(p.pending, b...)
+		ask := !p.asked
+		p.asked = true
+		p.mu.Unlock()
+		if ask {
+			p.reader.inject(refreshKeys)
+		}
+		return len(b), nil
+	}
+	p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+// refresh prints the waiting output where the prompt was and leaves the
+// cursor where the editor believes it is, relative to a new prompt below
+// the output; the editor's render then draws the line there again.
+func (p *prompter) refresh(ed *prompt.Prompt) bool {
+	p.mu.Lock()
+	out := p.pending
+	p.pending, p.asked = nil, false
+	p.mu.Unlock()
+	if len(out) == 0 {
+		return false
+	}
+	cur := ed.Buffer().DisplayCursorPosition(ed.UserInputColumns())
+	x := int(cur.X) + utf8.RuneCountInString(p.prefix())
+	var b bytes.Buffer
+	if cur.Y > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", cur.Y)
+	}
+	b.WriteString("\r\x1b[J")
+	text := strings.ReplaceAll(string(bytes.TrimRight(out, "\n")), "\r\n", "\n")
+	b.WriteString(strings.ReplaceAll(text, "\n", "\r\n"))
+	b.WriteString("\r\n")
+	b.WriteString(strings.Repeat("\n", cur.Y))
+	b.WriteString("\r")
+	if x > 0 {
+		fmt.Fprintf(&b, "\x1b[%dC", x)
+	}
+	if _, err := p.out.Write(b.Bytes()); err != nil {
+		slog.Debug("prompt refresh", "err", err)
+	}
+	return true
+}
+
+// ttyReader is go-prompt's terminal reader with a queue in front: keys
+// typed while a command ran, and the refresh keys.
+type ttyReader struct {
+	prompt.Reader
+	mu    sync.Mutex
+	queue [][]byte
+}
+
+func (r *ttyReader) inject(b []byte) {
+	r.mu.Lock()
+	r.queue = append(r.queue, append([]byte(nil), b...))
+	r.mu.Unlock()
+}
+
+// Read returns one key, or text up to a line end, and the line end alone:
+// go-prompt takes a chunk that holds Enter or Tab and more for pasted text and
+// would insert the Enter as a newline. Split, a pasted block runs line by
+// line as if typed.
+func (r *ttyReader) Read(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.queue) == 0 {
+		r.mu.Unlock()
+		n, err := r.Reader.Read(b)
+		r.mu.Lock()
+		if n <= 0 || err != nil {
+			return n, err
+		}
+		r.queue = append(r.queue, append([]byte(nil), b[:n]...))
+	}
+	chunk := r.queue[0]
+	cut := len(chunk)
+	if i := bytes.IndexAny(chunk, "\r\n\t"); i == 0 {
+		cut = 1
+	} else if i > 0 {
+		cut = i
+	}
+	cut = min(cut, len(b))
+	n := copy(b, chunk[:cut])
+	if n < len(chunk) {
+		r.queue[0] = chunk[n:]
+	} else {
+		r.queue = r.queue[1:]
+	}
+	return n, nil
+}
+
+// GetWinSize gives go-prompt a usable size where a pseudo-terminal reports
+// none (some containers): it renders nothing at 0 columns.
+func (r *ttyReader) GetWinSize() *prompt.WinSize {
+	ws := r.Reader.GetWinSize()
+	if ws == nil || ws.Col == 0 || ws.Row == 0 {
+		return &prompt.WinSize{Row: prompt.DefRowCount, Col: prompt.DefColCount}
+	}
+	return ws
+}

@@ -99,16 +99,31 @@ type runner struct {
 	s      *Session
 	c      Config
 	p      *prompter
+	keys   keyHandler // nil: SIGINT alone cancels the command
 	errOut io.Writer
 	status int
 }
 
 // command runs src as the foreground task and prints its error, if any.
-func (r *runner) command(src, file string) {
-	if err := r.s.Run(src, file); err != nil {
+// On a terminal, the key handling owns the terminal meanwhile; what was
+// typed ahead is returned for the next prompt.
+func (r *runner) command(src, file string) (typeahead []byte) {
+	t := r.s.Start(src, file)
+	if r.keys != nil {
+		typeahead = r.keys.Run(t)
+	}
+	if err := r.s.Wait(t, src, file); err != nil {
 		r.status = 1
 		r.report(err)
 	}
+	return typeahead
+}
+
+// keyHandler is what runs a command on a terminal: it owns the terminal
+// until the foreground task ends, turning ctrl-c and ctrl-k into
+// cancellation and emergency stop (package keys).
+type keyHandler interface {
+	Run(fg *tasks.Task) (typeahead []byte)
 }
 
 var red = color.New(color.FgRed)

@@ -1,0 +1,187 @@
+package repl
+
+import (
+	"go/token"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/elk-language/go-prompt"
+	istrings "github.com/elk-language/go-prompt/strings"
+)
+
+// packages in scope in every session, by name.
+var preludePackages = map[string]string{
+	"context":        "context",
+	"fmt":            "fmt",
+	"math":           "math",
+	"strings":        "strings",
+	"time":           "time",
+	"q":              "github.com/concert-go/concert/internal/devices/q",
+	"motors":         "github.com/concert-go/concert/internal/devices/motors",
+	"shutters":       "github.com/concert-go/concert/internal/devices/shutters",
+	"cameras":        "github.com/concert-go/concert/internal/devices/cameras",
+	"monochromators": "github.com/concert-go/concert/internal/devices/monochromators",
+	"photodiodes":    "github.com/concert-go/concert/internal/devices/photodiodes",
+	"storagerings":   "github.com/concert-go/concert/internal/devices/storagerings",
+	"xraytubes":      "github.com/concert-go/concert/internal/devices/xraytubes",
+}
+
+// preludeNames are the prelude's names a user types.
+var preludeNames = []string{"start", "background", "gather", "await", "sleep", "exclusive",
+	"tasks", "dstate", "ddoc", "pdoc", "help", "load", "Task"}
+
+var (
+	paramArg = regexp.MustCompile(`([\pL_][\pL\pN_]*)\.Param\("([^"]*)$`)
+	selector = regexp.MustCompile(`([\pL_][\pL\pN_]*)\.([\pL\pN_]*)$`)
+	word     = regexp.MustCompile(`[\pL_][\pL\pN_]*$`)
+)
+
+// complete is the prompt's completer: parameter names inside Param("...,
+// methods and fields after a dot, names in scope otherwise.
+func (s *Session) complete(d prompt.Document) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
+	before := d.TextBeforeCursor()
+	end := istrings.RuneNumber(len([]rune(before)))
+	suggest := func(partial string, list []prompt.Suggest) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
+		var out []prompt.Suggest
+		for _, sg := range list {
+			if strings.HasPrefix(sg.Text, partial) && sg.Text != partial {
+				out = append(out, sg)
+			}
+		}
+		return out, end - istrings.RuneNumber(len([]rune(partial))), end
+	}
+	if m := paramArg.FindStringSubmatch(before); m != nil {
+		return suggest(m[2], s.paramNames(m[1]))
+	}
+	if m := selector.FindStringSubmatch(before); m != nil {
+		return suggest(m[2], s.members(m[1]))
+	}
+	if m := word.FindString(before); m != "" {
+		return suggest(m, s.scope())
+	}
+	return nil, end, end
+}
+
+// Completions lists what the prompt would offer at the end of text, for
+// tests and tools.
+func (s *Session) Completions(text string) []string {
+	list, _, _ := s.complete(docAtEnd(text))
+	names := make([]string, len(list))
+	for i, sg := range list {
+		names[i] = sg.Text
+	}
+	return names
+}
+
+func docAtEnd(text string) prompt.Document {
+	b := prompt.NewBuffer()
+	b.InsertTextMoveCursor(text, 1000, 1000, false)
+	return *b.Document()
+}
+
+// scope is every name in scope: the prelude, packages, the session's own.
+func (s *Session) scope() []prompt.Suggest {
+	var list []prompt.Suggest
+	for _, n := range preludeNames {
+		list = append(list, prompt.Suggest{Text: n, Description: "prelude"})
+	}
+	for n := range preludePackages {
+		list = append(list, prompt.Suggest{Text: n, Description: "package"})
+	}
+	s.mu.Lock()
+	for n := range s.names {
+		list = append(list, prompt.Suggest{Text: n})
+	}
+	s.mu.Unlock()
+	for _, kw := range []string{"func", "for", "if", "else", "return", "range", "var", "const", "type", "struct", "switch", "case", "defer", "break", "continue", "import"} {
+		list = append(list, prompt.Suggest{Text: kw, Description: "keyword"})
+	}
+	return sortSuggest(list)
+}
+
+// members lists the exported methods and fields of a variable's value, or
+// the exported names of a package in scope.
+func (s *Session) members(name string) []prompt.Suggest {
+	if path, ok := preludePackages[name]; ok {
+		var list []prompt.Suggest
+		for _, syms := range s.in.Symbols(path) {
+			for sym := range syms {
+				if token.IsExported(sym) {
+					list = append(list, prompt.Suggest{Text: sym})
+				}
+			}
+		}
+		return sortSuggest(list)
+	}
+	v, ok := s.in.Globals()[name]
+	if !ok || !v.IsValid() {
+		return nil
+	}
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	t := v.Type()
+	var list []prompt.Suggest
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		if m.IsExported() {
+			sig := strings.TrimPrefix(m.Type.String(), "func(")
+			if j := strings.Index(sig, ", "); j >= 0 {
+				sig = "(" + sig[j+2:] // drop the receiver
+			} else if j := strings.Index(sig, ")"); j >= 0 {
+				sig = "(" + sig[j:]
+			}
+			list = append(list, prompt.Suggest{Text: m.Name, Description: sig})
+		}
+	}
+	st := t
+	if st.Kind() == reflect.Pointer {
+		st = st.Elem()
+	}
+	if st.Kind() == reflect.Struct {
+		for i := range st.NumField() {
+			f := st.Field(i)
+			if f.IsExported() && !f.Anonymous {
+				list = append(list, prompt.Suggest{Text: f.Name, Description: f.Type.String()})
+			}
+		}
+	}
+	return sortSuggest(list)
+}
+
+// paramNames lists the parameters of a device variable, by calling its
+// Params method.
+func (s *Session) paramNames(name string) []prompt.Suggest {
+	v, ok := s.in.Globals()[name]
+	if !ok || !v.IsValid() {
+		return nil
+	}
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	m := v.MethodByName("Params")
+	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 || m.Type().Out(0).Kind() != reflect.Slice {
+		return nil
+	}
+	ps := m.Call(nil)[0]
+	var list []prompt.Suggest
+	for i := range ps.Len() {
+		p := ps.Index(i)
+		if nm := p.MethodByName("Name"); nm.IsValid() && nm.Type().NumIn() == 0 {
+			sg := prompt.Suggest{Text: nm.Call(nil)[0].String()}
+			if doc := p.MethodByName("Doc"); doc.IsValid() && doc.Type().NumIn() == 0 {
+				sg.Description = doc.Call(nil)[0].String()
+			}
+			list = append(list, sg)
+		}
+	}
+	return sortSuggest(list)
+}
+
+func sortSuggest(list []prompt.Suggest) []prompt.Suggest {
+	sort.Slice(list, func(i, j int) bool { return list[i].Text < list[j].Text })
+	return slices.CompactFunc(list, func(a, b prompt.Suggest) bool { return a.Text == b.Text })
+}
