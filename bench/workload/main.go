@@ -11,11 +11,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -26,6 +32,9 @@ var workloads = map[string]func(n int) (time.Duration, error){
 	"start-await":  startAwait,
 	"gather-sleep": gatherSleep,
 	"cancel-all":   cancelAll,
+
+	"emergency-stop": emergencyStop,
+	"param-get-set":  paramGetSet,
 }
 
 func main() {
@@ -40,6 +49,8 @@ func main() {
 	if err != nil || n < 1 {
 		fail(fmt.Errorf("N must be a positive number, got %q", os.Args[2]))
 	}
+	// Log as the shell does, formatting every record, but not to a terminal.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	d, err := run(n)
 	if err != nil {
 		fail(err)
@@ -106,5 +117,47 @@ func cancelAll(n int) (time.Duration, error) {
 		return 0, fmt.Errorf("CancelAll cancelled %d of %d tasks", got, n)
 	}
 	tasks.Gather(context.Background(), ts...)
+	return time.Since(start), nil
+}
+
+// emergencyStop times ctrl-k's device side: EmergencyStopAll over n devices
+// whose stop takes 10 ms each.
+func emergencyStop(n int) (time.Duration, error) {
+	devs := make([]*devices.Base, n)
+	for i := range devs {
+		devs[i], _ = devices.New(devices.Config{Name: fmt.Sprint("slow", i), EmergencyStop: func(ctx context.Context) error {
+			select {
+			case <-time.After(10 * time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}})
+	}
+	start := time.Now()
+	report := devices.EmergencyStopAll(context.Background())
+	d := time.Since(start)
+	if !report.OK() {
+		return 0, fmt.Errorf("emergency stop: %v", report)
+	}
+	runtime.KeepAlive(devs)
+	return d, nil
+}
+
+// paramGetSet times n gets and n sets to the current value on a dummy
+// motor that does not move, each awaited like at the prompt.
+func paramGetSet(n int) (time.Duration, error) {
+	m := motors.NewLinear("motor")
+	ctx := context.Background()
+	start := time.Now()
+	for range n {
+		v, err := m.GetPosition().Await(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := m.SetPosition(v.(q.Length)).Await(ctx); err != nil {
+			return 0, err
+		}
+	}
 	return time.Since(start), nil
 }
