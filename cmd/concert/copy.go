@@ -1,7 +1,12 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"github.com/concert-go/concert/internal/store"
 )
 
 type copyOptions struct {
@@ -47,16 +52,18 @@ func (o *copyOptions) run() error {
 	if err != nil {
 		return err
 	}
+	done := "Copied"
 	if o.move {
-		if err := st.Move(o.src, o.dst); err != nil {
-			return err
-		}
-		o.note("Renamed %s to %s", o.src, o.dst)
-		return nil
+		err, done = st.Move(o.src, o.dst), "Renamed"
+	} else {
+		err = st.Copy(o.src, o.dst)
 	}
-	if err := st.Copy(o.src, o.dst); err != nil {
+	if errors.As(err, new(*store.ExistsError)) {
+		return fmt.Errorf("%w; remove it first (concert rm %s) or choose another name", err, o.dst)
+	}
+	if err != nil {
 		return err
 	}
-	o.note("Copied %s to %s", o.src, o.dst)
+	o.note("%s %s to %s", done, o.src, o.dst)
 	return nil
 }

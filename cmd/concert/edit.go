@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,22 +63,25 @@ func (o *editOptions) run() error {
 	if err != nil {
 		return err
 	}
+	var fresh []byte // the session as made here, if it was
+	made := ""       // a note on how
 	if !exists {
 		src, from, err := st.Load(o.name)
 		switch err.(type) {
 		case nil:
-			o.note("Session %s is bundled (%s); editing your own copy at %s", o.name, from, path)
+			made = fmt.Sprintf("Session %s is bundled (%s); you edited your own copy at %s", o.name, from, path)
 		case *store.NotFoundError:
 			if src, err = sessionTemplate(o.name, nil); err != nil {
 				return err
 			}
-			o.note("New session %s at %s", o.name, path)
+			made = fmt.Sprintf("New session %s at %s", o.name, path)
 		default:
 			return err
 		}
 		if err := st.Write(o.name, src, false); err != nil {
 			return err
 		}
+		fresh = src
 	}
 	editor := o.Getenv("EDITOR")
 	if editor == "" {
@@ -88,7 +92,15 @@ func (o *editOptions) run() error {
 	cmd := exec.Command("sh", "-c", editor+` "$@"`, editor, path)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.In, o.Out, o.Err
 	if err := cmd.Run(); err != nil {
+		if now, _ := os.ReadFile(path); fresh != nil && bytes.Equal(now, fresh) {
+			// Nothing was edited: take back the session made for it.
+			os.Remove(path)
+			return fmt.Errorf("editor %q failed: %v; no session made", editor, err)
+		}
 		return fmt.Errorf("editor %q failed: %v; the session is at %s", editor, err, path)
+	}
+	if made != "" {
+		o.note("%s", made)
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {

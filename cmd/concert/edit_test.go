@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,7 +25,7 @@ func TestEdit(t *testing.T) {
 			"New session fresh at " + p("fresh") + "\n", 0, "x := 1\n"},
 		{"existing session", `printf 'y := 2\n' >> "$1"`, "fresh", "", 0, "x := 1\ny := 2\n"},
 		{"bundled session gets a copy", `printf 'z := 3\n' >> "$1"`, "tutorial",
-			"Session tutorial is bundled (bundled/tutorial.go); editing your own copy at " + p("tutorial") + "\n", 0,
+			"Session tutorial is bundled (bundled/tutorial.go); you edited your own copy at " + p("tutorial") + "\n", 0,
 			"shutter := shutters.NewDummy(\"shutter\") // opens in 100 ms\nz := 3\n"},
 		{"no longer parses", `printf 'w := := 3\n\nv := 3\n' >> "$1"`, "fresh",
 			"concert: session fresh does not parse; fix it with concert edit fresh:\n" + p("fresh") + ":", 1, "v := 3\n"},
@@ -53,12 +55,24 @@ func TestEdit(t *testing.T) {
 }
 
 func TestEditVi(t *testing.T) {
-	e, _ := testEnv(t)
-	// With EDITOR unset the editor is vi; a PATH without it shows that.
-	t.Setenv("PATH", t.TempDir())
+	e, st := testEnv(t)
+	// With EDITOR unset the editor is vi; a PATH with sh but no vi shows
+	// that it is tried.
+	bin := t.TempDir()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	if err := os.Symlink(sh, filepath.Join(bin, "sh")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
 	_, errOut, code := run(e, "edit", "x")
-	if code != 1 || !strings.Contains(errOut, `concert: editor "vi" failed: `) {
-		t.Errorf("stderr %q, status %d; want vi to be tried", errOut, code)
+	if code != 1 || !strings.Contains(errOut, "vi: not found") || !strings.HasSuffix(errOut, `concert: editor "vi" failed: exit status 127; no session made`+"\n") {
+		t.Errorf("stderr %q, status %d; want vi to be tried, and no session left", errOut, code)
+	}
+	if names := sessionFiles(t, st.Dir); names != "" {
+		t.Errorf("sessions %q left after the editor failed to start", names)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -112,7 +113,11 @@ func (o *restoreOptions) run() error {
 		return nil
 	}
 	for _, name := range o.names {
-		if err := st.Restore(name); err != nil {
+		err := st.Restore(name)
+		if errors.As(err, new(*store.ExistsError)) {
+			return fmt.Errorf("%w; rename it first (concert mv %s %s-new), then restore", err, name, name)
+		}
+		if err != nil {
 			return err
 		}
 		o.note("Restored %s", name)

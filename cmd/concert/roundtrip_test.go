@@ -28,7 +28,7 @@ func TestRoundTrip(t *testing.T) {
 		{[]string{"show"}, "scan      scan: say here what this session is for.\ntutorial  Tutorial: a motor, a shutter and a camera to try concert with. (bundled)\n", "", 0},
 		{[]string{"cp", "scan", "scan2"}, "", "Copied scan to scan2\n", 0},
 		{[]string{"mv", "scan2", "tomo"}, "", "Renamed scan2 to tomo\n", 0},
-		{[]string{"mv", "scan", "tomo"}, "", `concert: session "tomo" exists already (` + filepath.Join(dir, "tomo.go") + ")\n", 1},
+		{[]string{"mv", "scan", "tomo"}, "", `concert: session "tomo" exists already (` + filepath.Join(dir, "tomo.go") + "); remove it first (concert rm tomo) or choose another name\n", 1},
 		{[]string{"export", archive}, "", "Exported 2 sessions to " + archive + ".zip\n", 0},
 		{[]string{"export", archive + ".zip"}, "", "concert: " + archive + ".zip exists already; --force replaces it\n", 1},
 		{[]string{"rm", "scan", "tomo"}, "", "Removed scan; bring it back with: concert restore scan\nRemoved tomo; bring it back with: concert restore tomo\n", 0},
