@@ -263,3 +263,22 @@ func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
 		t.Errorf("emergency stop let a queued move run: %v", m.Position())
 	}
 }
+
+// TestOperationCalledBeforeEmergencyStopDoesNotStart covers the moment
+// between a call and its task's start: an emergency stop then must still
+// keep the operation from starting.
+func TestOperationCalledBeforeEmergencyStopDoesNotStart(t *testing.T) {
+	for range 200 {
+		m := motors.NewLinear("m")
+		move := m.SetPosition(1 * q.MM)
+		if err := m.EmergencyStop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := within(t, "move", move); !errors.Is(err, tasks.ErrEmergencyStop) {
+			t.Fatalf("move called before the emergency stop: error = %v; want emergency stop", err)
+		}
+		if m.Position() != 0 {
+			t.Fatalf("motor moved to %v", m.Position())
+		}
+	}
+}

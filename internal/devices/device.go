@@ -66,6 +66,7 @@ type Base struct {
 	ops     map[*tasks.Task]struct{} // running operations, waiting ones included
 	busy    *tasks.Task              // the running motion, if any
 	busyOp  string
+	estops  uint64        // emergency stops so far
 	holders []*tasks.Task // exclusive access to the whole device, innermost last
 	changed chan struct{} // closed and replaced when holders change
 }
@@ -214,6 +215,7 @@ func (b *Base) Restore() *tasks.Task {
 // until the cancelled operations have ended or ctx is done.
 func (b *Base) EmergencyStop(ctx context.Context) error {
 	b.mu.Lock()
+	b.estops++
 	ops := make([]*tasks.Task, 0, len(b.ops))
 	for t := range b.ops {
 		ops = append(ops, t)
@@ -287,10 +289,17 @@ func (c *Control) Run(op Op, fn func(ctx context.Context) (any, error)) *tasks.T
 }
 
 func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any, error)) *tasks.Task {
+	// An emergency stop between this call and the moment the task lists
+	// itself in b.ops would not see it; the generation tells the task that
+	// one happened, so it does not start after the stop.
+	b.mu.Lock()
+	gen := b.estops
+	b.mu.Unlock()
 	return tasks.Start(func(ctx context.Context) (any, error) {
 		self := tasks.FromContext(ctx)
 		b.mu.Lock()
 		b.ops[self] = struct{}{}
+		stopped := b.estops != gen
 		b.mu.Unlock()
 		defer func() {
 			b.mu.Lock()
@@ -300,6 +309,10 @@ func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any,
 			}
 			b.mu.Unlock()
 		}()
+		if stopped {
+			self.CancelCause(tasks.ErrEmergencyStop)
+			return nil, context.Cause(ctx)
+		}
 		if err := b.begin(ctx, self, op); err != nil {
 			return nil, err
 		}

@@ -50,6 +50,9 @@ type Parameter struct {
 	camel string // "MotionVelocity"
 	typ   reflect.Type
 	setOp Op
+	// Task names, made once: a get or set should cost little more than
+	// starting its task.
+	getName, setName string
 
 	// Guarded by dev.mu, so that access checks see device and parameters
 	// at once.
@@ -70,6 +73,7 @@ func (c *Control) Add(spec ParamSpec) *Parameter {
 	case spec.Zero != nil:
 		p.typ = reflect.TypeOf(spec.Zero)
 	}
+	p.getName, p.setName = c.b.name+".Get"+p.camel, c.b.name+".Set"+p.camel
 	p.setOp = Op{Name: "Set" + p.camel, From: spec.From, Via: spec.Via, Motion: spec.Motion, Writes: []*Parameter{p}}
 	c.b.mu.Lock()
 	defer c.b.mu.Unlock()
@@ -125,7 +129,7 @@ func (p *Parameter) lockTarget() (*Base, *Parameter) { return p.dev, p }
 func (p *Parameter) Set(v any) *tasks.Task {
 	caller := tasks.Current()
 	if err := p.checkSet(v); err != nil {
-		return failed(p.dev.name+"."+p.setOp.Name, caller, err)
+		return failed(p.setName, caller, err)
 	}
 	op := p.setOp
 	op.Check = func() error { return p.checkLimits(v) }
@@ -139,9 +143,9 @@ func (p *Parameter) Set(v any) *tasks.Task {
 func (p *Parameter) Get() *tasks.Task {
 	caller := tasks.Current()
 	if !p.readable() {
-		return failed(p.dev.name+".Get"+p.camel, caller, &AccessError{Device: p.dev.name, Param: p.name})
+		return failed(p.getName, caller, &AccessError{Device: p.dev.name, Param: p.name})
 	}
-	return tasks.Start(p.Read, tasks.Named(p.dev.name+".Get"+p.camel), tasks.ChildOf(caller))
+	return tasks.Start(p.Read, tasks.Named(p.getName), tasks.ChildOf(caller))
 }
 
 // Read reads the value now, blocking; it neither waits for exclusive
