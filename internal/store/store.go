@@ -74,6 +74,12 @@ func New(bundled fs.FS) (*Store, error) {
 	if dir == "" {
 		dir = filepath.Join(data, "sessions")
 	}
+	// Absolute, so that paths in messages and in the trash stay right
+	// whatever the working directory.
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	return &Store{Dir: dir, DataDir: data, Bundled: bundled}, nil
 }
 

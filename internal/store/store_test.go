@@ -47,6 +47,11 @@ func TestNewDirs(t *testing.T) {
 	if s, _ = New(nil); s.Dir != own {
 		t.Errorf("with $%s: Dir = %q; want %q", EnvSessionsDir, s.Dir, own)
 	}
+	t.Chdir(own)
+	t.Setenv(EnvSessionsDir, "rel")
+	if s, _ = New(nil); s.Dir != filepath.Join(own, "rel") {
+		t.Errorf("with a relative $%s: Dir = %q; want %q", EnvSessionsDir, s.Dir, filepath.Join(own, "rel"))
+	}
 }
 
 func TestLoad(t *testing.T) {
