@@ -77,59 +77,50 @@ func (o *logOptions) run(ctx context.Context) error {
 		}
 		path = st.LogPath()
 	}
-	var tail []string
-	emit := func(line string) {
-		if out, ok := o.render(line); ok {
-			if o.lines > 0 && !o.follow {
-				tail = append(tail, out)
-				if len(tail) > o.lines {
-					tail = tail[1:]
-				}
-				return
-			}
-			fmt.Fprintln(o.Out, out)
-		}
-	}
 	files := store.LogFiles(path, store.LogKeep)
-	if o.follow && o.lines > 0 {
-		// tail -f -n: the last records, then what comes.
-		var last []string
-		for _, p := range files {
-			forEachLine(p, func(l string) {
-				if out, ok := o.render(l); ok {
-					last = append(last, out)
-					if len(last) > o.lines {
-						last = last[1:]
-					}
-				}
-			})
-		}
-		for _, l := range last {
-			fmt.Fprintln(o.Out, l)
-		}
-		return o.followFile(ctx, path, true, emit)
-	}
-	if o.follow {
-		for _, p := range files[:max(len(files)-1, 0)] {
-			if err := forEachLine(p, emit); err != nil {
-				return err
-			}
-		}
-		return o.followFile(ctx, path, false, emit)
-	}
-	if len(files) == 0 {
+	if len(files) == 0 && !o.follow {
 		o.note("No log yet at %s; concert start writes it", path)
 		return nil
 	}
-	for _, p := range files {
-		if err := forEachLine(p, emit); err != nil {
-			return err
+	p := &logPrinter{o: o}
+	for _, f := range files {
+		if f != path {
+			if err := forEachLine(f, p.add); err != nil {
+				return err
+			}
 		}
 	}
-	for _, l := range tail {
-		fmt.Fprintln(o.Out, l)
+	return o.read(ctx, path, p)
+}
+
+// logPrinter prints rendered records, holding back all but the last
+// --lines of them until the reader has caught up with the log.
+type logPrinter struct {
+	o      *logOptions
+	held   []string
+	caught bool
+}
+
+func (p *logPrinter) add(line string) {
+	out, ok := p.o.render(line)
+	switch {
+	case !ok:
+	case p.caught || p.o.lines == 0:
+		fmt.Fprintln(p.o.Out, out)
+	default:
+		p.held = append(p.held, out)
+		if len(p.held) > p.o.lines {
+			p.held = p.held[1:]
+		}
 	}
-	return nil
+}
+
+// caughtUp prints what was held back; from now on records print at once.
+func (p *logPrinter) caughtUp() {
+	for _, l := range p.held {
+		fmt.Fprintln(p.o.Out, l)
+	}
+	p.held, p.caught = nil, true
 }
 
 func forEachLine(path string, fn func(string)) error {
@@ -149,10 +140,10 @@ func forEachLine(path string, fn func(string)) error {
 	return sc.Err()
 }
 
-// followFile prints the records of path as they are written until ctx
-// ends, from its start or, with atEnd, from its end, going on in the new
-// file when the log rotates.
-func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, emit func(string)) error {
+// read prints the records of the log file at path to its end; with
+// --follow it goes on printing them as they are written, in the new file
+// when the log rotates, until ctx ends.
+func (o *logOptions) read(ctx context.Context, path string, p *logPrinter) error {
 	var f *os.File
 	defer func() {
 		if f != nil {
@@ -164,16 +155,9 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 	for {
 		if f == nil {
 			var err error
-			f, err = os.Open(path)
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if f, err = os.Open(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			if f != nil && atEnd {
-				if _, err := f.Seek(0, io.SeekEnd); err != nil {
-					return err
-				}
-			}
-			atEnd = false
 		}
 		if f != nil {
 			n, err := f.Read(buf)
@@ -184,7 +168,7 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 					if i < 0 {
 						break
 					}
-					emit(string(pending[:i]))
+					p.add(string(pending[:i]))
 					pending = pending[i+1:]
 				}
 				continue
@@ -192,8 +176,16 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 			if err != nil && err != io.EOF {
 				return err
 			}
-			// At the end: if the log was rotated, what we read is done and
-			// the records go on in a new file at path.
+		}
+		if !p.caught {
+			p.caughtUp()
+		}
+		if !o.follow {
+			return nil
+		}
+		if f != nil {
+			// At the end: if the log was rotated, what we read is done
+			// and the records go on in a new file at path.
 			held, err1 := f.Stat()
 			now, err2 := os.Stat(path)
 			if err1 == nil && (err2 != nil || !os.SameFile(held, now)) {
@@ -201,8 +193,8 @@ func (o *logOptions) followFile(ctx context.Context, path string, atEnd bool, em
 				f, pending = nil, nil
 				// Rotated more than once since we looked: the files
 				// between ours and the new one come first.
-				for _, p := range rotatedAfter(path, held) {
-					if err := forEachLine(p, emit); err != nil {
+				for _, r := range rotatedAfter(path, held) {
+					if err := forEachLine(r, p.add); err != nil {
 						return err
 					}
 				}

@@ -114,3 +114,41 @@ func TestLogFollow(t *testing.T) {
 func storeLogOptions(session string, max int64) store.LogOptions {
 	return store.LogOptions{Session: session, MaxSize: max, Keep: store.LogKeep}
 }
+
+// log -f -n 1: the last record so far, then the new ones.
+func TestLogFollowLast(t *testing.T) {
+	e, st := testEnv(t)
+	defer func(p time.Duration) { followPoll = p }(followPoll)
+	followPoll = 5 * time.Millisecond
+	log, closeLog, err := st.OpenLog(storeLogOptions("tutorial", 1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeLog()
+	for i := 0; i < 3; i++ {
+		log.Info("old", "n", i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o := &logOptions{env: &env{Out: out, Err: &syncBuffer{}, Bundled: e.Bundled}, follow: true, lines: 1}
+		o.run(ctx)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "old n=2") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.Info("new")
+	for !strings.Contains(out.String(), "tutorial: new") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	got := out.String()
+	if strings.Count(got, "\n") != 2 || !strings.Contains(got, " INFO  tutorial: old n=2\n") || !strings.HasSuffix(got, " INFO  tutorial: new\n") {
+		t.Errorf("log -f -n 1 printed:\n%s", got)
+	}
+}
