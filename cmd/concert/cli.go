@@ -32,7 +32,8 @@ type env struct {
 	Check func(filename string, src []byte) error
 }
 
-// bundledSessions is the fs.FS of the sessions package once it exists.
+// bundledSessions holds the sessions shipped in the binary: main sets it
+// to sessions.FS; tests bring their own.
 var bundledSessions fs.FS
 
 func defaultEnv() *env {

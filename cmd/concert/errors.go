@@ -38,9 +38,8 @@ func exitCode(err error) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &usage), errors.As(err, &name),
-		strings.HasPrefix(err.Error(), "unknown command "),
-		strings.HasPrefix(err.Error(), "unknown flag"),
-		strings.HasPrefix(err.Error(), "unknown shorthand flag"):
+		// cobra's own, for a command name it does not know.
+		strings.HasPrefix(err.Error(), "unknown command "):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
