@@ -83,24 +83,9 @@ func start(t testing.TB, opts Options, name string, args []string) (*Term, error
 	if opts.Cols == 0 {
 		opts.Cols = 80
 	}
-	master, tty, err := pty.Open()
+	ptm, tty, err := openPair(opts.Rows, opts.Cols)
 	if err != nil {
 		return nil, err
-	}
-	// pty.Open leaves the master in blocking mode, where closing it does
-	// not wake a pending Read. A non-blocking duplicate goes through Go's
-	// poller: Close interrupts the reader, so Close never hangs.
-	ptm, err := pollable(master)
-	master.Close()
-	if err != nil {
-		tty.Close()
-		return nil, err
-	}
-	ws := &unix.Winsize{Row: opts.Rows, Col: opts.Cols}
-	if err := ioctl(tty, func(fd int) error { return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, ws) }); err != nil {
-		ptm.Close()
-		tty.Close()
-		return nil, fmt.Errorf("set size: %w", err)
 	}
 	p := &Term{
 		t:        t,
@@ -133,6 +118,47 @@ func start(t testing.TB, opts Options, name string, args []string) (*Term, error
 		close(p.exited)
 	}()
 	return p, nil
+}
+
+// Open returns a new pseudo-terminal pair of rows x cols for tests that
+// use a terminal in the test process itself: what is written to master
+// arrives at tty as typed keys, and what is written to tty can be read
+// from master. Reads from master can be interrupted with a deadline or by
+// Close. Both are closed when the test ends.
+func Open(t testing.TB, rows, cols uint16) (master, tty *os.File) {
+	t.Helper()
+	master, tty, err := openPair(rows, cols)
+	if err != nil {
+		t.Fatalf("ptytest: open a pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() {
+		master.Close()
+		tty.Close()
+	})
+	return master, tty
+}
+
+func openPair(rows, cols uint16) (ptm, tty *os.File, err error) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	// pty.Open leaves the master in blocking mode, where closing it does
+	// not wake a pending Read. A non-blocking duplicate goes through Go's
+	// poller: Close interrupts the reader, so Close never hangs.
+	ptm, err = pollable(master)
+	master.Close()
+	if err != nil {
+		tty.Close()
+		return nil, nil, err
+	}
+	ws := &unix.Winsize{Row: rows, Col: cols}
+	if err := ioctl(tty, func(fd int) error { return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, ws) }); err != nil {
+		ptm.Close()
+		tty.Close()
+		return nil, nil, fmt.Errorf("set size: %w", err)
+	}
+	return ptm, tty, nil
 }
 
 func pollable(f *os.File) (*os.File, error) {

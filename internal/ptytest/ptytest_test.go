@@ -3,7 +3,9 @@
 package ptytest
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"syscall"
@@ -170,4 +172,27 @@ func TestConcert(t *testing.T) {
 	p := Start(t, Options{}, Concert(t), "--version")
 	p.WaitFor("concert", 2*time.Minute)
 	p.Wait(wait)
+}
+
+func TestOpen(t *testing.T) {
+	master, tty := Open(t, 24, 80)
+	if _, err := master.Write([]byte("hi\r")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 16)
+	n, err := tty.Read(buf) // cooked: one line, \r turned into \n
+	if err != nil || string(buf[:n]) != "hi\n" {
+		t.Fatalf("tty.Read = %q, %v; want \"hi\\n\"", buf[:n], err)
+	}
+	// A read with nothing to read ends at its deadline instead of hanging.
+	master.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	for {
+		_, err := master.Read(buf) // the echo of "hi", then nothing
+		if err != nil {
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("master.Read error = %v; want deadline exceeded", err)
+			}
+			break
+		}
+	}
 }

@@ -1,0 +1,102 @@
+package keys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// Report says what one emergency stop did. It prints as one short line.
+type Report struct {
+	Tasks    int           // tasks cancelled
+	Stopped  []string      // devices whose emergency stop succeeded
+	Failed   []DeviceError // devices whose emergency stop returned an error
+	TimedOut []string      // devices that did not answer in time
+	Took     time.Duration // from the call until every device answered or timed out
+}
+
+// DeviceError is one device's failed emergency stop.
+type DeviceError struct {
+	Device string
+	Err    error
+}
+
+// OK reports whether every device stopped.
+func (r Report) OK() bool { return len(r.Failed) == 0 && len(r.TimedOut) == 0 }
+
+// String gives the report as printed after ctrl-k:
+//
+//	Emergency stop: 3 tasks cancelled, 2 devices stopped, 1 failed (shutter: jammed), 1 timed out (camera)
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Emergency stop: %s cancelled, %s stopped", plural(r.Tasks, "task"), plural(len(r.Stopped), "device"))
+	if len(r.Failed) > 0 {
+		names := make([]string, len(r.Failed))
+		for i, f := range r.Failed {
+			names[i] = f.Device + ": " + f.Err.Error()
+		}
+		fmt.Fprintf(&b, ", %d failed (%s)", len(r.Failed), list(names))
+	}
+	if len(r.TimedOut) > 0 {
+		fmt.Fprintf(&b, ", %d timed out (%s)", len(r.TimedOut), list(r.TimedOut))
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// list keeps the line short: the first few names, then how many more.
+func list(names []string) string {
+	const show = 3
+	if len(names) <= show {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
+}
+
+// DeviceStops is what an emergency stop needs from the device registry:
+// call emergency stop on every registered device at once and say how each
+// went. Package devices provides it; see stopDevices.
+type DeviceStops func(ctx context.Context) (stopped []string, failed []DeviceError, timedOut []string)
+
+// EmergencyStop is ctrl-k: it cancels every task of the Default scheduler,
+// foreground and background, with tasks.ErrEmergencyStop, and at the same
+// moment calls emergency stop on every registered device. It returns when
+// every device has answered or timed out; the tasks go on winding down.
+//
+// ctx's values are kept but not its cancellation: an emergency stop called
+// from inside a task cancels that task too, and must still finish.
+func EmergencyStop(ctx context.Context) Report {
+	return emergencyStop(ctx, tasks.Default, stopDevices)
+}
+
+func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs DeviceStops) Report {
+	start := time.Now()
+	ctx = context.WithoutCancel(ctx)
+	type devResult struct {
+		stopped, timedOut []string
+		failed            []DeviceError
+	}
+	done := make(chan devResult, 1)
+	go func() {
+		var r devResult
+		defer func() {
+			if v := recover(); v != nil {
+				r.failed = append(r.failed, DeviceError{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)})
+			}
+			done <- r
+		}()
+		r.stopped, r.failed, r.timedOut = devs(ctx)
+	}()
+	n := sched.CancelAll(tasks.ErrEmergencyStop)
+	d := <-done
+	return Report{Tasks: n, Stopped: d.stopped, Failed: d.failed, TimedOut: d.timedOut, Took: time.Since(start)}
+}

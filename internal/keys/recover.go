@@ -1,0 +1,39 @@
+//go:build unix
+
+package keys
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Recover, deferred first thing in main and in every goroutine the shell
+// starts, makes a panic end the process in order: an emergency stop
+// (bounded in time), the terminal restored as Guard found it, and then the
+// panic goes on, with its stack, as if never recovered.
+//
+//	defer keys.Recover()
+func Recover() {
+	v := recover()
+	if v == nil {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "concert: panic: %v\nconcert: emergency stop, then exit.\n", v)
+	stopped := make(chan Report, 1)
+	go func() {
+		defer func() { _ = recover() }() // dying already; the report is lost at worst
+		r := EmergencyStop(context.Background())
+		logReport(r, "panic")
+		stopped <- r
+	}()
+	select {
+	case r := <-stopped:
+		fmt.Fprintf(os.Stderr, "concert: %s\n", r)
+	case <-time.After(exitStopTimeout):
+		fmt.Fprintf(os.Stderr, "concert: emergency stop did not finish within %v\n", exitStopTimeout)
+	}
+	restoreFinal()
+	panic(v)
+}

@@ -1,0 +1,264 @@
+//go:build unix
+
+package keys
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/concert-go/concert/internal/tasks"
+	"golang.org/x/sys/unix"
+)
+
+// Config says what a Shell works with.
+type Config struct {
+	// TTY is the terminal the shell reads; nil, or a file that is not a
+	// terminal, means no key watcher: ctrl-c then arrives as SIGINT only.
+	TTY *os.File
+	// Out receives the shell's messages: the ctrl-c hints, the emergency
+	// stop report. os.Stderr when nil.
+	Out io.Writer
+	// StopInterpreter stops every interpreted goroutine (cancels the
+	// interpreter's evaluation context). Nil means repeated ctrl-c presses
+	// only ever wait.
+	StopInterpreter func()
+	// Scheduler is tasks.Default when nil.
+	Scheduler *tasks.Scheduler
+	// Exit ends the process after a terminating signal; os.Exit when nil.
+	Exit func(code int)
+
+	devices DeviceStops // stopDevices when nil; tests fake it
+}
+
+// Shell is the key and signal handling of one interactive shell: what
+// ctrl-c, ctrl-k and the signals do at the prompt and while a command
+// runs. Create one with NewShell; its methods are safe for concurrent use.
+type Shell struct {
+	tty   *os.File
+	out   io.Writer
+	sched *tasks.Scheduler
+	stop  func()
+	exit  func(int)
+	devs  DeviceStops
+
+	outMu  sync.Mutex
+	mu     sync.Mutex
+	cmd    *command // the running command, nil at the prompt
+	estops sync.WaitGroup
+}
+
+type command struct {
+	fg  *tasks.Task
+	esc Escalation
+}
+
+// NewShell returns a Shell for cfg.
+func NewShell(cfg Config) *Shell {
+	s := &Shell{
+		out:   cfg.Out,
+		sched: cfg.Scheduler,
+		stop:  cfg.StopInterpreter,
+		exit:  cfg.Exit,
+		devs:  cfg.devices,
+	}
+	if cfg.TTY != nil && IsTerminal(cfg.TTY) {
+		s.tty = cfg.TTY
+	}
+	if s.out == nil {
+		s.out = os.Stderr
+	}
+	if s.sched == nil {
+		s.sched = tasks.Default
+	}
+	if s.exit == nil {
+		s.exit = os.Exit
+	}
+	if s.devs == nil {
+		s.devs = stopDevices
+	}
+	return s
+}
+
+// Run is the time a command runs: fg is its foreground task, already
+// started. Run owns the terminal with a key watcher (see Watch) until fg
+// has ended, and any emergency stop begun meanwhile has printed its report;
+// then it returns the keys typed meanwhile, for the next prompt. ctrl-c
+// presses escalate as Escalation.Press says; ctrl-k is EmergencyStop.
+func (s *Shell) Run(fg *tasks.Task) (typeahead []byte) {
+	c := &command{fg: fg, esc: Escalation{CanStop: s.stop != nil}}
+	s.mu.Lock()
+	s.cmd = c
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.cmd = nil
+		s.mu.Unlock()
+	}()
+	if s.tty != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			<-fg.Done()
+			cancel()
+		}()
+		var err error
+		typeahead, err = Watch(ctx, s.tty, s.key)
+		if err != nil {
+			// The terminal is gone (hung up) or unusable: the command goes
+			// on, and SIGINT / SIGHUP still reach the shell.
+			slog.Default().Warn("key watcher stopped", "err", err)
+		}
+	}
+	<-fg.Done()
+	s.estops.Wait()
+	return typeahead
+}
+
+func (s *Shell) key(b byte) {
+	switch b {
+	case CtrlC:
+		s.Interrupt()
+	case CtrlK:
+		s.estops.Add(1)
+		go func() {
+			defer s.estops.Done()
+			defer s.logPanic("emergency stop")
+			s.EmergencyStop()
+		}()
+	}
+}
+
+// Interrupt is ctrl-c arriving other than through the key watcher: as
+// SIGINT (between two terminal modes, or when stdin is not a terminal).
+// While a command runs it is one press of the escalation; at the prompt,
+// with no command, it does nothing (the line editor clears the line on
+// its own ctrl-c).
+func (s *Shell) Interrupt() {
+	s.mu.Lock()
+	c := s.cmd
+	if c == nil {
+		s.mu.Unlock()
+		// A command started but not yet handed to Run is still the
+		// foreground task.
+		if fg := s.sched.Foreground(); fg != nil {
+			fg.CancelCause(tasks.ErrInterrupted)
+		}
+		return
+	}
+	action, msg := c.esc.Press(time.Now())
+	s.mu.Unlock()
+	switch action {
+	case Cancel:
+		c.fg.CancelCause(tasks.ErrInterrupted)
+	case StopInterpreter:
+		// Cancel first: a task whose context is cancelled before its
+		// function returns ends Cancelled, whatever zero values the
+		// stopped interpreter makes it return.
+		n := s.sched.CancelAll(ErrInterpreterStopped)
+		slog.Default().Warn("interpreter stopped by ctrl-c", "tasks", n)
+		s.stop()
+	}
+	if msg != "" {
+		s.println(msg)
+	}
+}
+
+// EmergencyStop is ctrl-k at any time: see the package function. It prints
+// the report as one line and logs it.
+func (s *Shell) EmergencyStop() Report {
+	r := emergencyStop(context.Background(), s.sched, s.devs)
+	s.println(r.String())
+	logReport(r, "ctrl-k")
+	return r
+}
+
+func logReport(r Report, by string) {
+	level := slog.LevelWarn
+	if !r.OK() {
+		level = slog.LevelError
+	}
+	slog.Default().Log(context.Background(), level, "emergency stop", "by", by,
+		"tasks", r.Tasks, "stopped", len(r.Stopped), "failed", len(r.Failed),
+		"timed_out", len(r.TimedOut), "took", r.Took, "report", r.String())
+}
+
+func (s *Shell) println(msg string) {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	fmt.Fprintln(s.out, msg)
+}
+
+func (s *Shell) logPanic(what string) {
+	if v := recover(); v != nil {
+		slog.Default().Error(what+" panicked", "panic", v)
+		s.println(fmt.Sprintf("Sorry, %s failed: panic: %v", what, v))
+	}
+}
+
+// How long a terminating signal waits for the emergency stop and then for
+// the tasks to wind down before the process exits anyway.
+const (
+	exitStopTimeout = 5 * time.Second
+	exitTaskTimeout = time.Second
+)
+
+// HandleSignals makes the signals act for the shell until stop is called:
+// SIGINT is Interrupt; SIGTERM, SIGHUP and SIGQUIT are an emergency stop
+// (every task cancelled, every device stopped), then the terminal is
+// restored (see Guard) and the process exits with 128 + the signal's
+// number.
+func (s *Shell) HandleSignals() (stop func()) {
+	ch := make(chan os.Signal, 8)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		defer s.logPanic("signal handler")
+		for {
+			select {
+			case sig := <-ch:
+				if sig == syscall.SIGINT {
+					s.Interrupt()
+					continue
+				}
+				s.terminate(sig.(syscall.Signal))
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+		})
+	}
+}
+
+func (s *Shell) terminate(sig syscall.Signal) {
+	s.println(fmt.Sprintf("Caught %s: emergency stop, then exit.", unix.SignalName(sig)))
+	stopped := make(chan Report, 1)
+	go func() {
+		defer s.logPanic("emergency stop")
+		r := emergencyStop(context.Background(), s.sched, s.devs)
+		logReport(r, unix.SignalName(sig))
+		stopped <- r
+	}()
+	select {
+	case r := <-stopped:
+		s.println(r.String())
+		ctx, cancel := context.WithTimeout(context.Background(), exitTaskTimeout)
+		_ = s.sched.Wait(ctx)
+		cancel()
+	case <-time.After(exitStopTimeout):
+		s.println(fmt.Sprintf("Emergency stop did not finish within %v; exiting anyway.", exitStopTimeout))
+	}
+	restoreFinal()
+	s.exit(128 + int(sig))
+}

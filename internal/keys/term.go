@@ -1,0 +1,109 @@
+//go:build unix
+
+package keys
+
+import (
+	"fmt"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// term serialises every change of terminal settings the package makes, so
+// that the last restore before the process exits is really the last.
+var term struct {
+	mu      sync.Mutex
+	guarded []guarded // what Guard saved, restored by Restore
+	final   bool      // the process is exiting: no more mode changes
+}
+
+type guarded struct {
+	f     *os.File
+	saved unix.Termios
+}
+
+// fdOf returns f's descriptor without f.Fd, which would switch a
+// non-blocking file to blocking mode behind its other users' backs.
+func fdOf(f *os.File) (int, error) {
+	sc, err := f.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	if err := sc.Control(func(d uintptr) { fd = int(d) }); err != nil {
+		return -1, err
+	}
+	return fd, nil
+}
+
+func getTermios(fd int) (*unix.Termios, error) {
+	return unix.IoctlGetTermios(fd, ioctlGetTermios)
+}
+
+// setTermios applies t unless the process is exiting and the final restore
+// has been done.
+func setTermios(fd int, t *unix.Termios) error {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	if term.final {
+		return nil
+	}
+	return unix.IoctlSetTermios(fd, ioctlSetTermios, t)
+}
+
+// IsTerminal reports whether f is a terminal.
+func IsTerminal(f *os.File) bool {
+	fd, err := fdOf(f)
+	if err != nil {
+		return false
+	}
+	_, err = getTermios(fd)
+	return err == nil
+}
+
+// Guard saves tty's settings as found, for Restore to put back on every way
+// out of the shell: normal exit, error, panic (Recover) and signal
+// (HandleSignals). Call it once at start, before anything changes the
+// terminal; the func it returns is Restore. A tty that is not a terminal
+// is not an error: there is nothing to restore.
+func Guard(tty *os.File) (restore func(), err error) {
+	fd, err := fdOf(tty)
+	if err != nil {
+		return Restore, fmt.Errorf("terminal %s: %w", tty.Name(), err)
+	}
+	t, err := getTermios(fd)
+	if err != nil {
+		return Restore, nil // not a terminal
+	}
+	term.mu.Lock()
+	term.guarded = append(term.guarded, guarded{f: tty, saved: *t})
+	term.mu.Unlock()
+	return Restore, nil
+}
+
+// Restore puts every terminal Guard saw back as Guard found it. It is safe
+// to call at any time and more than once.
+func Restore() {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	restoreLocked()
+}
+
+func restoreLocked() {
+	for _, g := range term.guarded {
+		if fd, err := fdOf(g.f); err == nil {
+			_ = unix.IoctlSetTermios(fd, ioctlSetTermios, &g.saved)
+		}
+	}
+}
+
+// restoreFinal restores the terminals for the last time: the process is
+// about to exit, and a key watcher still unwinding must not switch the
+// terminal back to its own mode afterwards.
+func restoreFinal() {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	restoreLocked()
+	term.final = true
+}
