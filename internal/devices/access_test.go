@@ -20,34 +20,40 @@ import (
 func TestPlainSetWaitsForLockedSequence(t *testing.T) {
 	m := fastMotor(t, "m")
 	s := shutters.New("s")
-	inside := make(chan struct{})
-	var end q.Length
+	held, proceed := make(chan struct{}), make(chan struct{})
+	var (
+		other      *tasks.Task // written before proceed is closed
+		end        q.Length
+		otherEnded bool
+	)
 	lock := devices.Exclusive(func(ctx context.Context) error {
-		close(inside)
+		close(held)
+		<-proceed
+		time.Sleep(10 * time.Millisecond) // room for the other set to interfere
 		if _, err := m.SetPosition(2 * q.MM).Await(ctx); err != nil {
 			return err
 		}
-		time.Sleep(30 * time.Millisecond) // room for the other set to interfere
+		time.Sleep(30 * time.Millisecond)
 		if _, err := s.Open().Await(ctx); err != nil {
 			return err
 		}
-		end = m.Position()
+		end, otherEnded = m.Position(), other.State().Ended()
 		return nil
 	}, s, m.Param("position"))
-	<-inside
-	other := tasks.Start(func(ctx context.Context) error {
+	<-held
+	other = tasks.Start(func(ctx context.Context) error {
 		_, err := m.SetPosition(5 * q.MM).Await(ctx)
 		return err
 	})
-	time.Sleep(10 * time.Millisecond)
-	if other.State().Ended() {
-		t.Errorf("the other task's set ended while the lock was held: %v", other.Err())
-	}
+	close(proceed)
 	if _, err := within(t, "locked sequence", lock); err != nil {
 		t.Fatal(err)
 	}
 	if end != 2*q.MM {
 		t.Errorf("locked sequence ended at %v; want 2 mm", end)
+	}
+	if otherEnded {
+		t.Errorf("the other task's set ended while the lock was held: %v", other.Err())
 	}
 	if _, err := within(t, "other set", other); err != nil {
 		t.Fatal(err)
@@ -124,9 +130,9 @@ func TestLockReleasedOnEveryPath(t *testing.T) {
 
 func TestWaitingForLockIsCancellable(t *testing.T) {
 	m := fastMotor(t, "m")
-	release := make(chan struct{})
-	holder := devices.Exclusive(func() { <-release }, m)
-	time.Sleep(5 * time.Millisecond)
+	release, held := make(chan struct{}), make(chan struct{})
+	holder := devices.Exclusive(func() { close(held); <-release }, m)
+	<-held
 	waiter := devices.Exclusive(func() {}, m.Param("position"))
 	set := m.SetPosition(1 * q.MM)
 	time.Sleep(10 * time.Millisecond)
@@ -174,6 +180,7 @@ func TestEmergencyStopDuringLockedMove(t *testing.T) {
 	m.SetMotionVelocity(10 * q.MMPerS).Await(ctx)
 	var move *tasks.Task
 	started := make(chan struct{})
+	defer func() { <-started }()
 	lock := devices.Exclusive(func(ctx context.Context) error {
 		move = m.SetPosition(50 * q.MM)
 		close(started)
@@ -181,7 +188,7 @@ func TestEmergencyStopDuringLockedMove(t *testing.T) {
 		return err
 	}, m)
 	<-started
-	time.Sleep(50 * time.Millisecond)
+	eventually(t, "moved", func() bool { return m.Position() > 0 })
 	if err := m.EmergencyStop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -241,14 +248,16 @@ func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
 	defer once.Do(func() { close(release) })
+	held := make(chan struct{})
 	holder := devices.Exclusive(func(ctx context.Context) error {
+		close(held)
 		select {
 		case <-release:
 		case <-ctx.Done():
 		}
 		return nil
 	}, m)
-	time.Sleep(5 * time.Millisecond)
+	<-held
 	queued := m.SetPosition(3 * q.MM) // waits for the holder
 	time.Sleep(5 * time.Millisecond)
 	if err := m.EmergencyStop(ctx); err != nil {
@@ -265,8 +274,9 @@ func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
 }
 
 // TestOperationCalledBeforeEmergencyStopDoesNotStart covers the moment
-// between a call and its task's start: an emergency stop then must still
-// keep the operation from starting.
+// between a call and its task's start: an emergency stop then must keep
+// the operation from starting afterwards. Whether the task started before
+// the stop or not, the motor must not move once EmergencyStop returned.
 func TestOperationCalledBeforeEmergencyStopDoesNotStart(t *testing.T) {
 	for range 200 {
 		m := motors.NewLinear("m")
@@ -274,11 +284,13 @@ func TestOperationCalledBeforeEmergencyStopDoesNotStart(t *testing.T) {
 		if err := m.EmergencyStop(ctx); err != nil {
 			t.Fatal(err)
 		}
+		stopped := m.Position()
 		if _, err := within(t, "move", move); !errors.Is(err, tasks.ErrEmergencyStop) {
 			t.Fatalf("move called before the emergency stop: error = %v; want emergency stop", err)
 		}
-		if m.Position() != 0 {
-			t.Fatalf("motor moved to %v", m.Position())
+		time.Sleep(time.Millisecond)
+		if p := m.Position(); p != stopped {
+			t.Fatalf("motor moved after the emergency stop: %v then %v", stopped, p)
 		}
 	}
 }

@@ -51,6 +51,20 @@ func within(t *testing.T, what string, task *tasks.Task) (any, error) {
 	}
 }
 
+// eventually waits until cond holds; the machine may be slow, so tests
+// poll instead of sleeping a fixed time.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Errorf("not %s after 5 s", what)
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // logRecords captures what the devices log while f runs.
 func logRecords(f func()) []map[string]string {
 	var (

@@ -28,10 +28,7 @@ func TestMoveTakesTime(t *testing.T) {
 	}
 	start := time.Now()
 	task := m.SetPosition(5 * q.MM)
-	time.Sleep(5 * time.Millisecond)
-	if s := m.State(); s != devices.Moving {
-		t.Errorf("state while moving = %s; want moving", s)
-	}
+	eventually(t, "moving", func() bool { return m.State() == devices.Moving })
 	if _, err := task.Await(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +47,7 @@ func TestCancelledMoveStopsBetween(t *testing.T) {
 	m := motors.NewLinear("motor")
 	m.SetMotionVelocity(10 * q.MMPerS).Await(ctx)
 	task := m.SetPosition(10 * q.MM)
-	time.Sleep(100 * time.Millisecond)
+	eventually(t, "moved", func() bool { return m.Position() > 0 })
 	task.Cancel()
 	_, err := task.Await(ctx)
 	if !errors.Is(err, tasks.ErrCancelled) {
@@ -95,7 +92,7 @@ func TestHardLimit(t *testing.T) {
 func TestStop(t *testing.T) {
 	m := motors.NewRotation("rot")
 	move := m.SetPosition(90 * q.Deg)
-	time.Sleep(50 * time.Millisecond)
+	eventually(t, "moved", func() bool { return m.Position() > 0 })
 	if _, err := m.Stop().Await(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +126,7 @@ func TestContinuous(t *testing.T) {
 
 	r := motors.NewContinuousRotation("stage")
 	r.SetVelocity(90 * q.DegPerS).Await(ctx)
-	time.Sleep(30 * time.Millisecond)
+	eventually(t, "turned", func() bool { return r.Position() > 0 })
 	if err := r.EmergencyStop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +143,7 @@ func TestSecondMoveFailsNamingTask(t *testing.T) {
 		_, err := m.SetPosition(1 * q.MM).Await(ctx)
 		return err
 	}, tasks.Named("scan"))
-	time.Sleep(20 * time.Millisecond)
+	eventually(t, "moving", func() bool { return m.State() == devices.Moving })
 	_, err := m.SetPosition(2 * q.MM).Await(ctx)
 	var be *devices.BusyError
 	if !errors.As(err, &be) || be.Task != first {
@@ -160,6 +157,19 @@ func TestSecondMoveFailsNamingTask(t *testing.T) {
 	first.Await(ctx)
 	if _, err := m.SetPosition(0.01 * q.MM).Await(ctx); err != nil {
 		t.Errorf("move after cancelling the first: %v", err)
+	}
+}
+
+// eventually waits until cond holds; the machine may be slow, so it
+// polls instead of sleeping a fixed time.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not %s after 5 s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

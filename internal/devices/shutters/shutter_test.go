@@ -48,7 +48,10 @@ func TestOpenClose(t *testing.T) {
 func TestCancelOpenStaysClosed(t *testing.T) {
 	s := shutters.New("shutter")
 	task := s.Open()
-	time.Sleep(5 * time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for s.State() != devices.Opening && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Microsecond)
+	}
 	if got := s.State(); got != devices.Opening {
 		t.Errorf("state while opening = %s; want opening", got)
 	}
