@@ -75,10 +75,11 @@ func (o *initOptions) run() error {
 var sessionTemplateText = template.Must(template.New("session").Parse(`// {{.Name}}: say here what this session is for. The first sentence shows in
 // concert show, the whole comment in concert show {{.Name}} and concert docs.
 //
-// The prelude is imported already: q (units such as q.MM, q.Deg, q.S),
-// the device constructors, start, background, gather, await, tasks(),
-// dstate(), ddoc(), pdoc(), help() and the task type Task, as well as the
-// packages fmt, time, context, math and strings.
+// The prelude is imported already: q (units such as q.MM, q.Deg, q.S); the
+// device packages motors, shutters, cameras, monochromators, photodiodes,
+// storagerings and xraytubes; start, background, gather, await, sleep,
+// exclusive, load, tasks(), dstate(), ddoc(), pdoc(), help() and the task
+// type Task; and the packages fmt, time, context, math and strings.
 //
 // Put the line "// concert:multi-instance" in this comment to allow the
 // session to run more than once at a time.

@@ -160,6 +160,9 @@ func (s *Store) List() ([]Info, error) {
 		}
 		p := filepath.Join(s.Dir, e.Name())
 		src, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed meanwhile
+		}
 		if err != nil {
 			return nil, err
 		}
