@@ -45,6 +45,7 @@ func concertProcess(args ...string) *exec.Cmd {
 // leaves a lock that the next start clears with a note.
 func TestStartLockKilled(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("CONCERT_SESSIONS_DIR", "")
 
 	first := concertProcess("start", "tutorial")
@@ -109,6 +110,7 @@ func TestStartLockKilled(t *testing.T) {
 // start's log flags: --logto stderr with a level, and bad values.
 func TestStartLogFlags(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("CONCERT_SESSIONS_DIR", "")
 	tests := []struct {
 		args       []string
@@ -142,6 +144,7 @@ func TestStartLogFlags(t *testing.T) {
 // A session file outside the store may have any name; its lock is its own.
 func TestStartFilenameLock(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	p := t.TempDir() + "/my scan.v2.go"
 	os.WriteFile(p, []byte("x := 1\n"), 0o644)
 	first := concertProcess("start", "--filename", p)
