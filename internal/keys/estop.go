@@ -6,22 +6,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
 // Report says what one emergency stop did. It prints as one short line.
 type Report struct {
-	Tasks    int           // tasks cancelled
-	Stopped  []string      // devices whose emergency stop succeeded
-	Failed   []DeviceError // devices whose emergency stop returned an error
-	TimedOut []string      // devices that did not answer in time
-	Took     time.Duration // from the call until every device answered or timed out
-}
-
-// DeviceError is one device's failed emergency stop.
-type DeviceError struct {
-	Device string
-	Err    error
+	Tasks    int                   // tasks cancelled
+	Stopped  []string              // devices whose emergency stop succeeded
+	Failed   []devices.StopFailure // devices whose emergency stop returned an error
+	TimedOut []string              // devices that did not answer in time
+	Took     time.Duration         // from the call until every device answered or timed out
 }
 
 // OK reports whether every device stopped.
@@ -36,7 +31,11 @@ func (r Report) String() string {
 	if len(r.Failed) > 0 {
 		names := make([]string, len(r.Failed))
 		for i, f := range r.Failed {
-			names[i] = f.Device + ": " + f.Err.Error()
+			// Device errors often name the device already.
+			names[i] = f.Err.Error()
+			if !strings.HasPrefix(names[i], f.Device+":") && !strings.HasPrefix(names[i], f.Device+".") {
+				names[i] = f.Device + ": " + names[i]
+			}
 		}
 		fmt.Fprintf(&b, ", %d failed (%s)", len(r.Failed), list(names))
 	}
@@ -62,10 +61,9 @@ func list(names []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
 }
 
-// DeviceStops is what an emergency stop needs from the device registry:
-// call emergency stop on every registered device at once and say how each
-// went. Package devices provides it; see stopDevices.
-type DeviceStops func(ctx context.Context) (stopped []string, failed []DeviceError, timedOut []string)
+// deviceStops calls emergency stop on every registered device at once and
+// says how each went: devices.EmergencyStopAll, or a fake in tests.
+type deviceStops func(ctx context.Context) *devices.StopReport
 
 // EmergencyStop is ctrl-k: it cancels every task of the Default scheduler,
 // foreground and background, with tasks.ErrEmergencyStop, and at the same
@@ -75,28 +73,27 @@ type DeviceStops func(ctx context.Context) (stopped []string, failed []DeviceErr
 // ctx's values are kept but not its cancellation: an emergency stop called
 // from inside a task cancels that task too, and must still finish.
 func EmergencyStop(ctx context.Context) Report {
-	return emergencyStop(ctx, tasks.Default, stopDevices)
+	return emergencyStop(ctx, tasks.Default, devices.EmergencyStopAll)
 }
 
-func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs DeviceStops) Report {
+func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs deviceStops) Report {
 	start := time.Now()
 	ctx = context.WithoutCancel(ctx)
-	type devResult struct {
-		stopped, timedOut []string
-		failed            []DeviceError
-	}
-	done := make(chan devResult, 1)
+	done := make(chan *devices.StopReport, 1)
 	go func() {
-		var r devResult
+		var d *devices.StopReport
 		defer func() {
 			if v := recover(); v != nil {
-				r.failed = append(r.failed, DeviceError{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)})
+				d = &devices.StopReport{Failed: []devices.StopFailure{{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)}}}
 			}
-			done <- r
+			done <- d
 		}()
-		r.stopped, r.failed, r.timedOut = devs(ctx)
+		d = devs(ctx)
 	}()
 	n := sched.CancelAll(tasks.ErrEmergencyStop)
 	d := <-done
-	return Report{Tasks: n, Stopped: d.stopped, Failed: d.failed, TimedOut: d.timedOut, Took: time.Since(start)}
+	if d == nil {
+		d = &devices.StopReport{}
+	}
+	return Report{Tasks: n, Stopped: d.Stopped, Failed: d.Failed, TimedOut: d.TimedOut, Took: time.Since(start)}
 }

@@ -3,10 +3,14 @@ package keys
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -21,7 +25,7 @@ func TestReportString(t *testing.T) {
 		{"failures", Report{
 			Tasks:    3,
 			Stopped:  []string{"motor", "motor2"},
-			Failed:   []DeviceError{{"shutter", errors.New("jammed")}},
+			Failed:   []devices.StopFailure{{Device: "shutter", Err: errors.New("jammed")}},
 			TimedOut: []string{"camera"},
 		}, "Emergency stop: 3 tasks cancelled, 2 devices stopped, 1 failed (shutter: jammed), 1 timed out (camera)"},
 		{"many timed out", Report{TimedOut: []string{"m1", "m2", "m3", "m4", "m5"}},
@@ -43,12 +47,12 @@ func TestEmergencyStop(t *testing.T) {
 	sched := tasks.NewScheduler(context.Background())
 	bg := sched.Start(block)
 	fg := sched.Start(block, tasks.AsForeground())
-	var tasksLeft atomic.Int64
-	devs := func(ctx context.Context) ([]string, []DeviceError, []string) {
-		// The devices are told while the tasks are being cancelled, not
-		// after they have ended.
-		tasksLeft.Store(int64(sched.Len()))
-		return []string{"motor"}, []DeviceError{{"shutter", errors.New("jammed")}}, []string{"camera"}
+	devs := func(ctx context.Context) *devices.StopReport {
+		return &devices.StopReport{
+			Stopped:  []string{"motor"},
+			Failed:   []devices.StopFailure{{Device: "shutter", Err: errors.New("jammed")}},
+			TimedOut: []string{"camera"},
+		}
 	}
 	r := emergencyStop(context.Background(), sched, devs)
 	want := "Emergency stop: 2 tasks cancelled, 1 device stopped, 1 failed (shutter: jammed), 1 timed out (camera)"
@@ -66,12 +70,12 @@ func TestEmergencyStop(t *testing.T) {
 // must still stop the devices with a live context.
 func TestEmergencyStopFromTask(t *testing.T) {
 	sched := tasks.NewScheduler(context.Background())
-	devs := func(ctx context.Context) ([]string, []DeviceError, []string) {
+	devs := func(ctx context.Context) *devices.StopReport {
 		time.Sleep(10 * time.Millisecond) // the task's context is cancelled meanwhile
 		if err := ctx.Err(); err != nil {
-			return nil, []DeviceError{{"motor", err}}, nil
+			return &devices.StopReport{Failed: []devices.StopFailure{{Device: "motor", Err: err}}}
 		}
-		return []string{"motor"}, nil, nil
+		return &devices.StopReport{Stopped: []string{"motor"}}
 	}
 	task := sched.Start(func(ctx context.Context) (Report, error) {
 		return emergencyStop(ctx, sched, devs), nil
@@ -88,10 +92,48 @@ func TestEmergencyStopFromTask(t *testing.T) {
 
 func TestEmergencyStopDevicesPanic(t *testing.T) {
 	sched := tasks.NewScheduler(context.Background())
-	r := emergencyStop(context.Background(), sched, func(context.Context) ([]string, []DeviceError, []string) {
+	r := emergencyStop(context.Background(), sched, func(context.Context) *devices.StopReport {
 		panic("registry broken")
 	})
 	if want := "Emergency stop: 0 tasks cancelled, 0 devices stopped, 1 failed (devices: emergency stop panicked: registry broken)"; r.String() != want {
 		t.Errorf("report = %q; want %q", r, want)
+	}
+}
+
+// ctrl-k during background moves stops every motor where it is and closes
+// the shutter.
+func TestEmergencyStopDevices(t *testing.T) {
+	ctx := context.Background()
+	m1, m2 := motors.NewLinear("estop_m1"), motors.NewLinear("estop_m2")
+	shutter := shutters.New("estop_shutter")
+	if _, err := shutter.Open().Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	moves := []*tasks.Task{m1.SetPosition(10 * q.MM), m2.SetPosition(-10 * q.MM)}
+	time.Sleep(50 * time.Millisecond) // both move at 1 mm/s
+	r := EmergencyStop(ctx)
+	for _, name := range []string{"estop_m1", "estop_m2", "estop_shutter"} {
+		if !slices.Contains(r.Stopped, name) {
+			t.Errorf("report %q does not name %s as stopped", r, name)
+		}
+	}
+	if r.Tasks < 2 || !r.OK() {
+		t.Errorf("report = %q; want both moves cancelled and no failure", r)
+	}
+	for _, mv := range moves {
+		if _, err := mv.Await(ctx); !errors.Is(err, tasks.ErrEmergencyStop) {
+			t.Errorf("move ended with %v; want cancelled by the emergency stop", err)
+		}
+	}
+	p1, p2 := m1.Position(), m2.Position()
+	if p1 <= 0 || p1 >= 10*q.MM || p2 >= 0 || p2 <= -10*q.MM {
+		t.Errorf("motors stopped at %v and %v; want between start and target", p1, p2)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if m1.Position() != p1 || m2.Position() != p2 {
+		t.Errorf("motors went on moving after the emergency stop: %v -> %v, %v -> %v", p1, m1.Position(), p2, m2.Position())
+	}
+	if st := shutter.State(); st != devices.Closed {
+		t.Errorf("shutter is %v after the emergency stop; want closed", st)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/tasks"
 	"golang.org/x/sys/unix"
 )
@@ -34,7 +35,7 @@ type Config struct {
 	// Exit ends the process after a terminating signal; os.Exit when nil.
 	Exit func(code int)
 
-	devices DeviceStops // stopDevices when nil; tests fake it
+	devices deviceStops // devices.EmergencyStopAll when nil; tests fake it
 }
 
 // Shell is the key and signal handling of one interactive shell: what
@@ -46,7 +47,7 @@ type Shell struct {
 	sched *tasks.Scheduler
 	stop  func()
 	exit  func(int)
-	devs  DeviceStops
+	devs  deviceStops
 
 	outMu  sync.Mutex
 	mu     sync.Mutex
@@ -81,7 +82,7 @@ func NewShell(cfg Config) *Shell {
 		s.exit = os.Exit
 	}
 	if s.devs == nil {
-		s.devs = stopDevices
+		s.devs = devices.EmergencyStopAll
 	}
 	return s
 }

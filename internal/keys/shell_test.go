@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -52,11 +53,11 @@ type fakeDevices struct {
 	calls int
 }
 
-func (d *fakeDevices) stop(context.Context) ([]string, []DeviceError, []string) {
+func (d *fakeDevices) stop(context.Context) *devices.StopReport {
 	d.mu.Lock()
 	d.calls++
 	d.mu.Unlock()
-	return []string{"motor", "shutter"}, nil, nil
+	return &devices.StopReport{Stopped: []string{"motor", "shutter"}}
 }
 
 type shellTest struct {
