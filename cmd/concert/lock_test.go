@@ -130,8 +130,17 @@ func TestStartLogFlags(t *testing.T) {
 			t.Errorf("start %v: status %d, output %q; want status %d, %q", tt.args, code, out, tt.wantStatus, tt.want)
 		}
 	}
+	// A log that cannot be written does not keep the session from running.
+	notDir := t.TempDir() + "/file"
+	os.WriteFile(notDir, nil, 0o644)
+	cmd := concertProcess("start", "tutorial", "--non-interactive", "--logfile", notDir+"/x.log")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "concert: opening the log: ") || !strings.HasSuffix(string(out), "; the session runs without a log\n") {
+		t.Errorf("start with a log that cannot be opened: %v, %q", err, out)
+	}
 	logfile := t.TempDir() + "/my.log"
-	cmd := concertProcess("start", "tutorial", "--non-interactive", "--logfile", logfile)
+	cmd = concertProcess("start", "tutorial", "--non-interactive", "--logfile", logfile)
 	cmd.Stdin = strings.NewReader("")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("start --logfile: %v %s", err, out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 
@@ -25,6 +26,9 @@ func addLogFlags(cmd *cobra.Command) *logFlags {
 
 // open opens the session log of session as the flags say. The caller
 // installs it with slog.SetDefault and calls close when the session ends.
+// Only wrong flag values are errors: a log file that cannot be opened
+// must not keep a session from running, so then the session runs without
+// a log, and a note on stderr says so.
 func (f *logFlags) open(st *store.Store, session string, stderr io.Writer) (logger *slog.Logger, close func() error, err error) {
 	if _, err := store.ParseLevel(f.level); err != nil {
 		return nil, nil, &usageError{err: err}
@@ -32,5 +36,10 @@ func (f *logFlags) open(st *store.Store, session string, stderr io.Writer) (logg
 	if f.to != "stderr" && f.to != "file" {
 		return nil, nil, usageErrorf("--logto %q: use stderr or file", f.to)
 	}
-	return st.OpenLog(store.LogOptions{Session: session, To: f.to, File: f.file, Level: f.level, Stderr: stderr})
+	logger, close, err = st.OpenLog(store.LogOptions{Session: session, To: f.to, File: f.file, Level: f.level, Stderr: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "concert: %v; the session runs without a log\n", err)
+		return slog.New(slog.DiscardHandler), func() error { return nil }, nil
+	}
+	return logger, close, nil
 }
