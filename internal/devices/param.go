@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -217,11 +218,12 @@ func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error 
 	}
 	err := p.spec.Set(ctx, v)
 	if logging {
-		attrs := []any{"device", p.dev.name, "param", p.name, "old", show(old), "new", show(v), "task", taskName(caller)}
+		attrs := []slog.Attr{slog.String("device", p.dev.name), slog.String("param", p.name),
+			slog.String("old", show(old)), slog.String("new", show(v)), slog.String("task", taskName(caller))}
 		if err != nil {
-			attrs = append(attrs, "err", err.Error())
+			attrs = append(attrs, slog.String("err", err.Error()))
 		}
-		log.Info("set", attrs...)
+		log.LogAttrs(ctx, slog.LevelInfo, "set", attrs...)
 	}
 	if err != nil {
 		return p.wrap(err)
@@ -230,8 +232,11 @@ func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error 
 }
 
 func show(v any) string {
-	if v == nil {
+	switch v := v.(type) {
+	case nil:
 		return ""
+	case fmt.Stringer:
+		return v.String()
 	}
 	return fmt.Sprint(v)
 }
@@ -240,7 +245,7 @@ func taskName(t *tasks.Task) string {
 	if t == nil {
 		return ""
 	}
-	return fmt.Sprintf("%d %s", t.ID(), t.Name())
+	return strconv.FormatUint(t.ID(), 10) + " " + t.Name()
 }
 
 // wrap makes a driver's error name the parameter, unless it is one of

@@ -29,6 +29,11 @@
 // shows (1.0049999 mm prints as 1.005 mm). In converts to a number in a
 // given unit, Parse and the ParseX functions read "2 mm" from files and
 // flags, and every type is a flag.Value and an encoding.TextUnmarshaler.
+//
+// BUG(q): the shell's interpreter, yaegi v0.16.1, does not type-check the
+// division of two typed constants: q.MM / q.S (and 1 * q.MM / q.S) gives
+// 1 mm there instead of the compile error Go gives. Every other mix of
+// dimensions, and any division involving a variable, is refused as in Go.
 package q
 
 //go:generate go run gen.go
