@@ -28,9 +28,9 @@ type Scheduler struct {
 	logger func() *slog.Logger // nil: no log
 }
 
-// Default is the scheduler the shell and the devices use. It logs to
-// slog.Default(): failures at info level, everything else at debug level
-// (keys logs one report per ctrl-k, not one line per task).
+// Default is the scheduler the shell and the devices use. It logs task
+// starts and ends to slog.Default(): failures and Logged tasks at info
+// level, the rest at debug level.
 var Default = func() *Scheduler {
 	s := NewScheduler(context.Background())
 	s.logger = slog.Default
@@ -55,6 +55,11 @@ func Named(name string) Option { return func(t *Task) { t.name = name } }
 // Devices pass the caller they found with Current or FromContext, so that a
 // lock held by p also lets through the operations p starts.
 func ChildOf(p *Task) Option { return func(t *Task) { t.parent = p } }
+
+// Logged logs the task's start and end at info level instead of debug:
+// for the commands a user types and the tasks they start, which the session
+// log must show; a device operation's own tasks would drown them.
+func Logged() Option { return func(t *Task) { t.logged = true } }
 
 // AsForeground marks the task as the command typed at the prompt.
 func AsForeground() Option { return func(t *Task) { t.foreground = true } }
@@ -92,8 +97,8 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		s.fg.Store(t)
 	}
 	if s.logger != nil {
-		if l := s.logger(); l.Enabled(context.Background(), slog.LevelDebug) {
-			l.Debug("task started", "task", t.id, "name", t.name, "foreground", t.foreground)
+		if l := s.logger(); l.Enabled(context.Background(), t.logLevel()) {
+			l.Log(context.Background(), t.logLevel(), "task started", "task", t.id, "name", t.name, "foreground", t.foreground)
 		}
 	}
 	go t.run(fn)
@@ -141,20 +146,26 @@ func (s *Scheduler) logEnd(t *Task, state State, err error) {
 	if s.logger == nil {
 		return
 	}
-	l := s.logger()
+	l, level, ctx := s.logger(), t.logLevel(), context.Background()
 	switch state {
 	case Done:
-		if l.Enabled(context.Background(), slog.LevelDebug) {
-			l.Debug("task done", "task", t.id, "name", t.name)
+		if l.Enabled(ctx, level) {
+			l.Log(ctx, level, "task done", "task", t.id, "name", t.name)
 		}
 	case Cancelled:
-		if !l.Enabled(context.Background(), slog.LevelDebug) {
-			return // a ctrl-k over thousands of tasks must not flood the log
+		if l.Enabled(ctx, level) {
+			l.Log(ctx, level, "task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx))
 		}
-		l.Debug("task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx), "err", err)
 	default:
 		l.Info("task failed", "task", t.id, "name", t.name, "err", err)
 	}
+}
+
+func (t *Task) logLevel() slog.Level {
+	if t.logged {
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
 }
 
 // Foreground returns the running foreground task, or nil.

@@ -43,6 +43,7 @@ type Task struct {
 	id         uint64
 	name       string
 	foreground bool
+	logged     bool
 	parent     *Task
 	sched      *Scheduler
 

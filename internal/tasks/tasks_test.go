@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -429,3 +431,47 @@ func TestStateNames(t *testing.T) {
 		}
 	}
 }
+
+func TestLogShowsLoggedTasksAndFailuresAtInfo(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
+	s := newScheduler(t)
+	s.logger = func() *slog.Logger { return logger }
+
+	scan := s.Start(func() {}, Named("scan"), Logged())
+	<-scan.Done()
+	quiet := s.Start(func() {}, Named("motor.GetPosition"))
+	<-quiet.Done()
+	broken := s.Start(func() error { return errors.New("camera offline") }, Named("grab"))
+	<-broken.Done()
+	stopped := s.Start(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, Named("move"), Logged())
+	stopped.CancelCause(ErrInterrupted)
+	<-stopped.Done()
+
+	mu.Lock()
+	got := buf.String()
+	mu.Unlock()
+	want := fmt.Sprintf(`level=INFO msg="task started" task=%[1]d name=scan foreground=false
+level=INFO msg="task done" task=%[1]d name=scan
+level=INFO msg="task failed" task=%[2]d name=grab err="camera offline"
+level=INFO msg="task started" task=%[3]d name=move foreground=false
+level=INFO msg="task cancelled" task=%[3]d name=move cause="interrupted by ctrl-c"
+`, scan.ID(), broken.ID(), stopped.ID())
+	if got != want {
+		t.Errorf("log:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
