@@ -12,7 +12,7 @@ import (
 
 // Report says what one emergency stop did. It prints as one short line.
 type Report struct {
-	Tasks    int                   // tasks cancelled
+	Tasks    int                   // tasks running at the stop, all cancelled
 	Stopped  []string              // devices whose emergency stop succeeded
 	Failed   []devices.StopFailure // devices whose emergency stop returned an error
 	TimedOut []string              // devices that did not answer in time
@@ -79,6 +79,9 @@ func EmergencyStop(ctx context.Context) Report {
 func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs deviceStops) Report {
 	start := time.Now()
 	ctx = context.WithoutCancel(ctx)
+	// Counted before the devices are told: a device's stop may end its
+	// operation's task before CancelAll gets to it, cancelled all the same.
+	running := sched.Len()
 	done := make(chan *devices.StopReport, 1)
 	go func() {
 		var d *devices.StopReport
@@ -95,5 +98,5 @@ func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs deviceStops
 	if d == nil {
 		d = &devices.StopReport{}
 	}
-	return Report{Tasks: n, Stopped: d.Stopped, Failed: d.Failed, TimedOut: d.TimedOut, Took: time.Since(start)}
+	return Report{Tasks: max(n, running), Stopped: d.Stopped, Failed: d.Failed, TimedOut: d.TimedOut, Took: time.Since(start)}
 }
