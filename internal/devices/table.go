@@ -22,7 +22,11 @@ func (t *Table) String() string {
 		b.WriteString(t.Title + "\n")
 	}
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, row := range append([][]string{t.Header}, t.Rows...) {
+	rows := t.Rows
+	if t.Header != nil {
+		rows = append([][]string{t.Header}, rows...)
+	}
+	for _, row := range rows {
 		w.Write([]byte("  " + strings.Join(row, "\t") + "\n"))
 	}
 	w.Flush()
@@ -61,15 +65,19 @@ func (p *Parameter) notes() string {
 	return strings.Join(notes, ", ")
 }
 
-// Table is the device's table: its state, then each parameter with its
-// value, limits and notes (read-only, locked).
+// Table is the device's table: its name, kind and state, then each
+// parameter with its value, limits and notes (read-only, locked).
 func (b *Base) Table() *Table {
 	title := b.name
-	if b.kind != "" {
+	if b.kind != "" && b.kind != b.name {
 		title += " (" + b.kind + ")"
 	}
-	t := &Table{Title: title + ": " + string(b.State()), Header: []string{"parameter", "value", "limits", "notes"}}
-	for _, p := range b.Params() {
+	t := &Table{Title: title + ": " + string(b.State())}
+	ps := b.Params()
+	if len(ps) > 0 {
+		t.Header = []string{"parameter", "value", "limits", "notes"}
+	}
+	for _, p := range ps {
 		t.Rows = append(t.Rows, []string{p.name, p.cell(), p.limitText(), p.notes()})
 	}
 	return t

@@ -94,3 +94,12 @@ func TestLockedShutterDoesNotMove(t *testing.T) {
 		t.Errorf("Open() after Unlock: %v", err)
 	}
 }
+
+func TestString(t *testing.T) {
+	if got, want := shutters.New("shutter").String(), "shutter: closed"; got != want {
+		t.Errorf("String() = %q; want %q", got, want)
+	}
+	if got, want := shutters.New("s1").String(), "s1 (shutter): closed"; got != want {
+		t.Errorf("String() = %q; want %q", got, want)
+	}
+}
