@@ -236,7 +236,7 @@ func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
 	if rep.OK() {
 		t.Errorf("OK() = true with failures")
 	}
-	if !strings.Contains(rep.String(), failName+": emergency stop: brake fault") || !strings.Contains(rep.String(), "1 timed out ("+hangName+")") {
+	if !strings.Contains(rep.String(), failName+": emergency stop: brake fault") || !strings.Contains(rep.String(), "1 timed out after 100ms ("+hangName+")") {
 		t.Errorf("report = %s", rep)
 	}
 	runtime.KeepAlive(hang)

@@ -95,7 +95,7 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 		})
 	}
 	wg.Wait()
-	rep := &StopReport{Took: time.Since(start)}
+	rep := &StopReport{Took: time.Since(start), Timeout: timeout}
 	for _, r := range results {
 		switch {
 		case r.timedOut:
@@ -113,8 +113,9 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 type StopReport struct {
 	Stopped  []string      // devices that stopped
 	Failed   []StopFailure // devices whose stop returned an error
-	TimedOut []string      // devices that did not answer in time
-	Took     time.Duration
+	TimedOut []string      // devices that did not answer within Timeout
+	Timeout  time.Duration // the deadline each device had
+	Took     time.Duration // how long the whole stop took
 }
 
 // StopFailure is one device whose emergency stop failed, and why.
@@ -127,7 +128,7 @@ type StopFailure struct {
 func (r *StopReport) OK() bool { return len(r.Failed) == 0 && len(r.TimedOut) == 0 }
 
 // String prints the report in one line: "emergency stop: 3 stopped,
-// 1 failed (tube: ...), 1 timed out (camera)".
+// 1 failed (tube: ...), 1 timed out after 2s (camera)".
 func (r *StopReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "emergency stop: %d stopped", len(r.Stopped))
@@ -142,7 +143,7 @@ func (r *StopReport) String() string {
 		fmt.Fprintf(&b, ", %d failed (%s)", len(r.Failed), strings.Join(why, "; "))
 	}
 	if len(r.TimedOut) > 0 {
-		fmt.Fprintf(&b, ", %d timed out (%s)", len(r.TimedOut), strings.Join(r.TimedOut, ", "))
+		fmt.Fprintf(&b, ", %d timed out after %v (%s)", len(r.TimedOut), r.Timeout, strings.Join(r.TimedOut, ", "))
 	}
 	return b.String()
 }
