@@ -73,6 +73,11 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 	var wg sync.WaitGroup
 	for i, b := range devs {
 		wg.Go(func() {
+			defer func() {
+				if v := recover(); v != nil {
+					results[i] = result{name: b.name, err: fmt.Errorf("panic: %v", v)}
+				}
+			}()
 			dctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			done := make(chan error, 1)
