@@ -219,6 +219,10 @@ func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
 	fail, _ := devices.New(devices.Config{Name: failName, EmergencyStop: func(context.Context) error {
 		return errors.New("brake fault")
 	}})
+	panicName := uniq("panicky")
+	panicky, _ := devices.New(devices.Config{Name: panicName, EmergencyStop: func(context.Context) error {
+		panic("driver bug")
+	}})
 	m := fastMotor(t, okName)
 	move := m.SetPosition(50 * q.MM)
 	time.Sleep(10 * time.Millisecond)
@@ -229,6 +233,10 @@ func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
 	i := slices.IndexFunc(rep.Failed, func(f devices.StopFailure) bool { return f.Device == failName })
 	if i < 0 || rep.Failed[i].Err.Error() != failName+": emergency stop: brake fault" {
 		t.Errorf("%s not reported: %+v", failName, rep.Failed)
+	}
+	i = slices.IndexFunc(rep.Failed, func(f devices.StopFailure) bool { return f.Device == panicName })
+	if i < 0 || rep.Failed[i].Err.Error() != "panic: driver bug" {
+		t.Errorf("%s not reported: %+v", panicName, rep.Failed)
 	}
 	if !slices.Contains(rep.Stopped, okName) || !move.State().Ended() {
 		t.Errorf("%s not stopped: %s (move %s)", okName, rep, move.State())
@@ -241,6 +249,7 @@ func TestEmergencyStopAllReportsHangingAndFailing(t *testing.T) {
 	}
 	runtime.KeepAlive(hang)
 	runtime.KeepAlive(fail)
+	runtime.KeepAlive(panicky)
 }
 
 func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
