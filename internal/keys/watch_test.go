@@ -15,7 +15,7 @@ import (
 
 const wait = 5 * time.Second
 
-func termios(t *testing.T, f *os.File) unix.Termios {
+func termios(t testing.TB, f *os.File) unix.Termios {
 	t.Helper()
 	fd, err := fdOf(f)
 	if err != nil {
@@ -75,7 +75,7 @@ func (w *watch) stop(t *testing.T) ([]byte, error) {
 }
 
 // waitMode waits until the watcher has switched the terminal's mode.
-func waitMode(t *testing.T, tty *os.File) unix.Termios {
+func waitMode(t testing.TB, tty *os.File) unix.Termios {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for {
