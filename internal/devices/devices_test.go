@@ -20,6 +20,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/shutters"
+	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -156,6 +157,34 @@ func TestRefusedSetsLeaveDeviceUntouched(t *testing.T) {
 	}
 	if _, err := m.SetPosition(10 * q.MM).Await(ctx); err != nil {
 		t.Errorf("SetPosition at the limit: %v", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	m := motors.NewLinear("m")
+	pos := m.Param("position")
+	pos.SetLimits(nil, 10*q.MM)
+	tests := []struct {
+		v       any
+		wantErr string
+	}{
+		{5 * q.MM, ""},
+		{12 * q.MM, "m.position: 12 mm > upper limit 10 mm"},
+		{5, "m.position: 5 has no unit; write 5 * q.MM"},
+		{5 * q.Deg, "m.position: 5 deg is not a length (write e.g. 5 * q.MM)"},
+	}
+	for _, tt := range tests {
+		err := pos.Check(tt.v)
+		if (err == nil) != (tt.wantErr == "") || (err != nil && err.Error() != tt.wantErr) {
+			t.Errorf("Check(%v) = %v; want %q", tt.v, err, tt.wantErr)
+		}
+	}
+	m.Lock(false)
+	if err := pos.Check(5 * q.MM); err == nil || err.Error() != "m: locked; call m.Unlock() first" {
+		t.Errorf("Check on locked device = %v", err)
+	}
+	if err := storagerings.New("ring").Param("current").Check(1 * q.MA); err == nil || err.Error() != "ring.current: read-only, cannot be set" {
+		t.Errorf("Check on read-only = %v", err)
 	}
 }
 

@@ -139,6 +139,28 @@ func (p *Parameter) Set(v any) *tasks.Task {
 	})
 }
 
+// Check reports whether a set to v would be refused, and why, without
+// touching the device: the type, the limits and the write locks (not the
+// state, which may change before the set). Use it to validate a whole scan
+// before starting it.
+func (p *Parameter) Check(v any) error {
+	if err := p.checkSet(v); err != nil {
+		return err
+	}
+	if err := p.checkLimits(v); err != nil {
+		return err
+	}
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	switch {
+	case p.dev.locked:
+		return &LockError{Device: p.dev.name, Permanent: p.dev.perm}
+	case p.locked:
+		return &LockError{Device: p.dev.name, Param: p.name, Permanent: p.perm}
+	}
+	return nil
+}
+
 // Get starts reading the parameter and returns the running task; its
 // result is the value, such as a q.Length.
 func (p *Parameter) Get() *tasks.Task {
