@@ -83,7 +83,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 func (p *prompter) onEnter(ed *prompt.Prompt, indentSize int) (int, bool) {
 	text := ed.Buffer().Text()
 	if NeedsMore(text) {
-		return 1, false
+		return 0, false // no auto-indent: it would go into raw strings
 	}
 	p.mu.Lock()
 	p.entered = true
@@ -231,10 +231,10 @@ func (r *ttyReader) inject(b []byte) {
 	r.mu.Unlock()
 }
 
-// Read returns one key, or text up to a line end, and the line end alone:
-// go-prompt takes a chunk that holds Enter or Tab and more for pasted text and
-// would insert the Enter as a newline. Split, a pasted block runs line by
-// line as if typed.
+// Read returns one control key, an escape sequence, or text up to the
+// next control key. go-prompt reads a chunk with more than one key as
+// pasted text: it would insert an Enter as a newline and drop ctrl-c
+// followed by ctrl-d. Split, typed-ahead and pasted keys act as if typed.
 func (r *ttyReader) Read(b []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -249,10 +249,12 @@ func (r *ttyReader) Read(b []byte) (int, error) {
 	}
 	chunk := r.queue[0]
 	cut := len(chunk)
-	if i := bytes.IndexAny(chunk, "\r\n\t"); i == 0 {
+	if i := bytes.IndexFunc(chunk, func(r rune) bool { return r < 0x20 || r == 0x7f }); i == 0 && chunk[0] != 0x1b {
 		cut = 1
 	} else if i > 0 {
 		cut = i
+	} else if j := bytes.IndexByte(chunk[1:], 0x1b); j >= 0 {
+		cut = j + 1 // two escape sequences
 	}
 	cut = min(cut, len(b))
 	n := copy(b, chunk[:cut])

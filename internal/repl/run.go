@@ -88,6 +88,8 @@ func Run(ctx context.Context, c Config) int {
 	case c.NonInteractive:
 	case interactive:
 		p.loop(r)
+		// At a terminal the user saw each error; leaving is no failure.
+		r.status = 0
 	default:
 		r.lines(ctx, c.Stdin)
 	}

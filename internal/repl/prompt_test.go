@@ -1,0 +1,175 @@
+//go:build unix
+
+package repl_test
+
+import (
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/ptytest"
+)
+
+const wait = 20 * time.Second
+
+// shell starts `concert start tutorial` in a pseudo-terminal with the XDG
+// directories under home and waits for the prompt.
+func shell(t *testing.T, home string) *ptytest.Term {
+	t.Helper()
+	race, raceDir := raceEnv(t)
+	t.Cleanup(func() { checkRaces(t, raceDir) })
+	term := ptytest.Start(t, ptytest.Options{Env: []string{
+		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		race,
+	}}, ptytest.Concert(t), "start", "tutorial")
+	term.WaitFor("tutorial > ", wait)
+	return term
+}
+
+// exit presses ctrl-d on an empty line and checks that the shell ends
+// with status 0 and the terminal as it found it.
+func exit(t *testing.T, term *ptytest.Term) {
+	t.Helper()
+	term.Send([]byte{0x04})
+	st := term.Wait(wait)
+	if st == nil || st.ExitCode() != 0 {
+		t.Fatalf("exit after ctrl-d: %v\n%s", st, term.Output())
+	}
+	if before, after := term.SttyBefore(), term.Stty(); before != after {
+		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+// run types a command and waits for want, then for the prompt drawn after
+// it: only then is the line editor reading keys again (before that the
+// terminal is cooked, and a ctrl-d or ctrl-c means something else).
+func run(term *ptytest.Term, cmd, want string) {
+	term.SendString(cmd + "\r")
+	term.WaitFor(want, wait)
+	term.WaitFor("tutorial > ", wait)
+}
+
+func TestPromptRunsCommands(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, "1 + 2", "\n3\n")
+	// An open brace continues under the continuation prompt.
+	term.SendString("func four() int {\r")
+	term.WaitFor(".......... ", wait)
+	term.SendString("return 4\r")
+	term.SendString("}\r")
+	run(term, "four()", "\n4\n")
+	term.SendString("s := `a\r")
+	term.SendString("b`\r")
+	run(term, "len(s)", "\n3\n")
+	run(term, "nope", "Sorry, undefined: nope\n")
+	exit(t, term)
+}
+
+func TestPromptCompletion(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	tests := []struct{ typed, want string }{
+		{"motor.SetPo", "motor.SetPosition"},
+		{`motor.Param("mot`, `motor.Param("motion_velocity`},
+		{"q.Ke", "q.KeV"},
+		{"corof", "corofunc"},
+		{"shut", "shutter"},
+	}
+	for _, tt := range tests {
+		term.SendString(tt.typed)
+		term.WaitFor(tt.typed, wait)
+		term.SendString("\t")
+		term.WaitFor(tt.want, wait)
+		term.Send([]byte{0x03}) // ctrl-c clears the line
+		term.WaitFor("tutorial > ", wait)
+	}
+	exit(t, term)
+}
+
+func TestPromptHistoryAcrossRuns(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	term := shell(t, home)
+	run(term, "first := 41; first", "\n41\n")
+	term.SendString("func twoLines() {\r")
+	run(term, "}; 7", "\n7\n")
+	exit(t, term)
+
+	term = shell(t, home)
+	term.SendString("\x1b[A") // up: the multi-line entry, whole
+	term.WaitFor("func twoLines() {\n", wait)
+	term.WaitFor(".......... }; 7", wait)
+	term.SendString("\x1b[A") // up within the entry
+	term.SendString("\x1b[A")
+	term.WaitFor("first := 41; first", wait)
+	run(term, "", "\n41\n")
+	run(term, "first + 1", "\n42\n")
+	exit(t, term)
+}
+
+func TestPromptCtrlC(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	// ctrl-c at the prompt clears the line and leaves the shell running.
+	term.SendString("half typed")
+	term.WaitFor("half typed", wait)
+	term.Send([]byte{0x03})
+	term.WaitFor("tutorial > ", wait)
+	// ctrl-c while a command waits cancels it: the motor stops on the way.
+	term.SendString("await motor.SetPosition(50 * q.MM)\r")
+	time.Sleep(500 * time.Millisecond)
+	term.Send([]byte{0x03})
+	term.WaitFor("Cancelled\n", wait)
+	term.WaitFor("tutorial > ", wait)
+	run(term, "motor.Position() > 0 && motor.Position() < 50*q.MM", "\ntrue\n")
+	exit(t, term)
+}
+
+func TestPromptCtrlDAsksWhileTasksRun(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, "motor.SetPosition(50 * q.MM)", "running>")
+	term.Send([]byte{0x04})
+	term.WaitFor("1 task(s) still running. Exit and cancel them? [y/N] ", wait)
+	term.SendString("n\r")
+	term.WaitFor("tutorial > ", wait)
+	term.Send([]byte{0x04})
+	term.WaitFor("Exit and cancel them? [y/N] ", wait)
+	term.SendString("y\r")
+	st := term.Wait(wait)
+	if st == nil || st.ExitCode() != 0 {
+		t.Fatalf("exit: %v\n%s", st, term.Output())
+	}
+}
+
+func TestPromptBackgroundOutput(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, `start(func(ctx context.Context) { sleep(ctx, time.Second); fmt.Println("from the background") })`, "running>")
+	term.SendString("typing")
+	term.WaitFor("from the background", wait)
+	// The line being typed is drawn again below the output, whole.
+	term.WaitFor("tutorial > typing", wait)
+	term.SendString(" := 5\r")
+	run(term, "typing", "\n5\n")
+	exit(t, term)
+}
+
+func TestPromptSIGTERM(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	term.SendString("typing")
+	term.WaitFor("typing", wait)
+	term.Signal(syscall.SIGTERM)
+	st := term.Wait(wait)
+	if st == nil {
+		t.Fatalf("no exit after SIGTERM:\n%s", term.Output())
+	}
+	if before, after := term.SttyBefore(), term.Stty(); before != after {
+		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
