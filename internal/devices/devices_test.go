@@ -340,6 +340,23 @@ func TestSetIsLogged(t *testing.T) {
 	}
 }
 
+func TestCancelledSetIsLoggedWithWhereItStopped(t *testing.T) {
+	m := motors.NewLinear("m")
+	recs := setRecords(logRecords(func() {
+		move := m.SetPosition(10 * q.MM)
+		eventually(t, "moved", func() bool { return m.Position() > 0 })
+		move.Cancel()
+		move.Await(ctx)
+	}))
+	if len(recs) != 1 {
+		t.Fatalf("logged %d sets; want 1", len(recs))
+	}
+	r := recs[0]
+	if r["new"] != "10 mm" || r["err"] != "cancelled" || r["now"] != m.Position().String() {
+		t.Errorf("log = %v; want new 10 mm, err cancelled, now %v", r, m.Position())
+	}
+}
+
 func TestDeviceTable(t *testing.T) {
 	m := fastMotor(t, "m")
 	m.Param("position").SetLimits(-10*q.MM, 10*q.MM)

@@ -243,7 +243,13 @@ func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error 
 		attrs := []slog.Attr{slog.String("device", p.dev.name), slog.String("param", p.name),
 			slog.String("old", show(old)), slog.String("new", show(v)), slog.String("task", taskName(caller))}
 		if err != nil {
+			// A cancelled or failed set may have left the device between
+			// old and new: say where, so the log tells the whole story.
 			attrs = append(attrs, slog.String("err", err.Error()))
+			if p.readable() {
+				now, _ := p.spec.Get(context.WithoutCancel(ctx))
+				attrs = append(attrs, slog.String("now", show(now)))
+			}
 		}
 		log.LogAttrs(ctx, slog.LevelInfo, "set", attrs...)
 	}
