@@ -284,8 +284,23 @@ type Op struct {
 // motion, sets the Via state, then calls fn. fn sets the final state (with
 // SetState) itself; a fn that ends by cancellation must leave a consistent
 // state, such as standby where a motor stopped.
+//
+// Like sets, operations are logged when they end, with the device, the
+// operation, the task that asked for it, the state after and any error.
 func (c *Control) Run(op Op, fn func(ctx context.Context) (any, error)) *tasks.Task {
-	return c.b.run(op, tasks.Current(), fn)
+	caller := tasks.Current()
+	return c.b.run(op, caller, func(ctx context.Context) (any, error) {
+		v, err := fn(ctx)
+		if log := slog.Default(); log.Enabled(ctx, slog.LevelInfo) {
+			attrs := []slog.Attr{slog.String("device", c.b.name), slog.String("op", op.Name),
+				slog.String("task", taskName(caller)), slog.String("state", string(c.b.State()))}
+			if err != nil {
+				attrs = append(attrs, slog.String("err", err.Error()))
+			}
+			log.LogAttrs(ctx, slog.LevelInfo, "op", attrs...)
+		}
+		return v, err
+	})
 }
 
 func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any, error)) *tasks.Task {

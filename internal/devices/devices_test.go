@@ -357,6 +357,19 @@ func TestCancelledSetIsLoggedWithWhereItStopped(t *testing.T) {
 	}
 }
 
+func TestOperationIsLogged(t *testing.T) {
+	s := shutters.New("s")
+	var recs []map[string]string
+	for _, r := range logRecords(func() { s.Open().Await(ctx) }) {
+		if r["msg"] == "op" {
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) != 1 || recs[0]["device"] != "s" || recs[0]["op"] != "Open" || recs[0]["state"] != "open" {
+		t.Errorf("logged %v; want one op Open of s, state open", recs)
+	}
+}
+
 func TestDeviceTable(t *testing.T) {
 	m := fastMotor(t, "m")
 	m.Param("position").SetLimits(-10*q.MM, 10*q.MM)
