@@ -51,10 +51,10 @@ type Option func(*Task)
 // Named gives the task a name for tasks() and errors, such as "motor.Home".
 func Named(name string) Option { return func(t *Task) { t.name = name } }
 
-// ChildOf records p as the task that asked for this one (see Task.Parent).
-// Devices pass the caller they found with Current or FromContext, so that a
-// lock held by p also lets through the operations p starts.
-func ChildOf(p *Task) Option { return func(t *Task) { t.parent = p } }
+// ChildOf records p as the task that asked for this one (see Task.Parent),
+// instead of the task running on the calling goroutine: for code that has
+// its caller's context (FromContext) or found the caller earlier.
+func ChildOf(p *Task) Option { return func(t *Task) { t.parent.Store(p) } }
 
 // Logged logs the task's start and end at info level instead of debug:
 // for the commands a user types and the tasks they start, which the session
@@ -83,6 +83,11 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	}
 	for _, o := range opts {
 		o(t)
+	}
+	if t.parent.Load() == nil {
+		// A task started inside a lock's holder must count as the
+		// holder's, or its device operations wait for the lock forever.
+		t.parent.Store(s.Current())
 	}
 	ctx, cancel := context.WithCancelCause(s.root)
 	t.ctx = taskContext{ctx, t}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,7 +45,7 @@ type Task struct {
 	name       string
 	foreground bool
 	logged     bool
-	parent     *Task
+	parent     atomic.Pointer[Task] // cleared when t ends, so chains of tasks do not pile up
 	sched      *Scheduler
 
 	// ctx belongs to the task: it is the context its function receives.
@@ -69,14 +70,16 @@ func (t *Task) Name() string { return t.name }
 // Foreground reports whether the task is a command typed at the prompt.
 func (t *Task) Foreground() bool { return t.foreground }
 
-// Parent is the task given with ChildOf, or nil. It records who asked for
-// the work; it does not tie the lifetimes.
-func (t *Task) Parent() *Task { return t.parent }
+// Parent is the task that started t: the one given with ChildOf, or else
+// the task running on the goroutine that called Start (see
+// Scheduler.Current). It records who asked for the work, for locks; it
+// does not tie the lifetimes. It is nil once t has ended.
+func (t *Task) Parent() *Task { return t.parent.Load() }
 
 // Within reports whether t is other or was started, directly or through
 // other tasks, from inside other.
 func (t *Task) Within(other *Task) bool {
-	for p := t; p != nil; p = p.parent {
+	for p := t; p != nil; p = p.parent.Load() {
 		if p == other {
 			return true
 		}
@@ -185,6 +188,7 @@ func (t *Task) finish(result any, err error) {
 	t.sched.logEnd(t, state, terr)
 	// Release the context's resources; the cause is already recorded.
 	t.cancel(errTaskEnded)
+	t.parent.Store(nil)
 	close(t.done)
 }
 

@@ -368,19 +368,30 @@ func TestCurrentAndParents(t *testing.T) {
 	if got := s.Current(); got != nil {
 		t.Fatalf("Current() outside any task = %v; want nil", got)
 	}
-	outer := s.Start(func(ctx context.Context) (*Task, error) {
-		inner := s.Start(func() {}, ChildOf(s.Current()))
-		<-inner.Done()
-		return inner, nil
-	})
-	v, err := outer.Await(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner := v.(*Task)
+	release := make(chan struct{})
+	started := make(chan *Task)
+	outer := s.Start(func(ctx context.Context) error {
+		if s.Current() != FromContext(ctx) {
+			t.Errorf("Current() in a task = %v; want the task itself", s.Current())
+		}
+		started <- s.Start(func() { <-release }) // no ChildOf: the caller is found
+		<-release
+		return nil
+	}, Named("outer"))
+	inner := <-started
 	if inner.Parent() != outer || !inner.Within(outer) || outer.Within(inner) {
-		t.Errorf("inner.Parent() = %v, Within(outer) = %v, outer.Within(inner) = %v", inner.Parent(), inner.Within(outer), outer.Within(inner))
+		t.Errorf("inner.Parent() = %v, Within(outer) = %v, outer.Within(inner) = %v; want outer, true, false", inner.Parent(), inner.Within(outer), outer.Within(inner))
 	}
+	adopted := s.Start(func() { <-release }, ChildOf(inner))
+	if !adopted.Within(outer) {
+		t.Errorf("a task given ChildOf(inner) is not within inner's parent")
+	}
+	close(release)
+	Gather(context.Background(), outer, inner, adopted)
+	if inner.Parent() != nil {
+		t.Errorf("Parent() after the end = %v; want nil, so chains of tasks are freed", inner.Parent())
+	}
+
 	fg := s.Start(func(ctx context.Context) error { <-ctx.Done(); return nil }, AsForeground())
 	if got := s.Current(); got != fg {
 		t.Errorf("Current() on a goroutine of no task = %v; want the foreground %v", got, fg)
