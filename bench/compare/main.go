@@ -25,14 +25,18 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // side is one way to run a workload: a command whose last line of output is
 // {"seconds": ...} (the time the workload itself took), or, with wall set,
 // a command timed from start to exit.
 type side struct {
-	argv []string
-	wall bool
+	argv   []string
+	env    []string // added to the environment
+	wall   bool
+	prompt string // if set: run in a pseudo-terminal, timed until this text shows
 }
 
 type workload struct {
@@ -92,11 +96,20 @@ func run(out io.Writer, quick bool, runs int, only string) error {
 	if err := build(root, goBin, "./bench/workload"); err != nil {
 		return err
 	}
-	python, err := exec.LookPath("python3")
+	concert := filepath.Join(dir, "concert")
+	if err := build(root, concert, "./cmd/concert"); err != nil {
+		return err
+	}
+	python, err := pythonExecutable()
 	if err != nil {
-		return errors.New("python3 not found: the Python side needs it")
+		return err
 	}
 	list := workloads(root, goBin, python, quick)
+	shell, err := shellWorkloads(dir, concert, python, root)
+	if err != nil {
+		return err
+	}
+	list = append(list, shell...)
 	if only != "" {
 		list = slices.DeleteFunc(list, func(w workload) bool { return !strings.Contains(w.name, only) })
 	}
@@ -193,6 +206,16 @@ func workloads(root, goBin, python string, quick bool) []workload {
 	return list
 }
 
+// pythonExecutable is the real python3 binary, not a wrapper such as a
+// pyenv shim, whose own start-up would be counted against Python.
+func pythonExecutable() (string, error) {
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
+	if err != nil {
+		return "", errors.New("python3 not found: the Python side of the benchmarks needs it")
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // moduleRoot finds the repository from wherever the runner or its test
 // starts.
 func moduleRoot() (string, error) {
@@ -216,7 +239,11 @@ func build(root, out, pkg string) error {
 // measure runs one side once and reads its time and its peak resident set
 // from the kernel's accounting of the child.
 func measure(s side) (sample, error) {
+	if s.prompt != "" {
+		return measurePrompt(s)
+	}
 	cmd := exec.Command(s.argv[0], s.argv[1:]...)
+	cmd.Env = append(os.Environ(), s.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -276,4 +303,93 @@ func tail(s string) string {
 		return "..." + s[len(s)-500:]
 	}
 	return s
+}
+
+// loopSession is workload 6: the gets of param-get-set written as a loop in
+// a session and run through the shell, which prints its own time.
+const loopSession = `// Benchmark: %[1]d parameter gets as a loop in a session.
+m := motors.NewLinear("m")
+
+func loop(ctx context.Context) (float64, error) {
+	start := time.Now()
+	for i := 0; i < %[1]d; i++ {
+		await m.GetPosition()
+	}
+	return time.Since(start).Seconds(), nil
+}
+
+secs := await start(loop)
+fmt.Printf("{\"seconds\": %%g}\n", secs)
+`
+
+// shellWorkloads run through the concert binary, in a data directory of
+// their own so that the user's history, log and locks are not touched.
+func shellWorkloads(dir, concert, python, root string) ([]workload, error) {
+	const n = 1_000
+	session := filepath.Join(dir, "loop.go")
+	if err := os.WriteFile(session, fmt.Appendf(nil, loopSession, n), 0o644); err != nil {
+		return nil, err
+	}
+	env := []string{"XDG_DATA_HOME=" + filepath.Join(dir, "data"), "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "NO_COLOR=1"}
+	return []workload{
+		{
+			name: "session-get-loop", n: n,
+			goSide:    side{argv: []string{concert, "start", "--filename", session, "--non-interactive"}, env: env},
+			pySide:    side{argv: []string{python, filepath.Join(root, "bench", "workload.py"), "session-get-loop", fmt.Sprint(n)}},
+			reference: reference{0.037, "1,000 x get 37-53 us"},
+		},
+		{
+			name: "start-to-prompt", n: 1,
+			goSide:    side{argv: []string{concert, "start", "tutorial"}, env: env, prompt: "tutorial > "},
+			pySide:    side{argv: []string{python, "-c", "import asyncio"}, wall: true},
+			reference: reference{1.0, "1.0-1.6 s"},
+		},
+	}, nil
+}
+
+// measurePrompt starts the command in a pseudo-terminal, as a user would,
+// and times it until the prompt shows; then it ends the process.
+func measurePrompt(s side) (sample, error) {
+	cmd := exec.Command(s.argv[0], s.argv[1:]...)
+	cmd.Env = append(os.Environ(), s.env...)
+	start := time.Now()
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	if err != nil {
+		return sample{}, err
+	}
+	defer tty.Close()
+	found := make(chan time.Duration, 1)
+	var seen bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			seen.Write(buf[:n])
+			if bytes.Contains(seen.Bytes(), []byte(s.prompt)) {
+				found <- time.Since(start)
+				io.Copy(io.Discard, tty)
+				return
+			}
+			if err != nil {
+				close(found)
+				return
+			}
+		}
+	}()
+	var elapsed time.Duration
+	var ok bool
+	select {
+	case elapsed, ok = <-found:
+	case <-time.After(30 * time.Second):
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !ok {
+		return sample{}, fmt.Errorf("%s: no %q within 30 s", strings.Join(s.argv, " "), s.prompt)
+	}
+	var peak int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = ru.Maxrss
+	}
+	return sample{elapsed.Seconds(), peak}, nil
 }
