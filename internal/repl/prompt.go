@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/elk-language/go-prompt"
@@ -83,6 +85,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 func (p *prompter) onEnter(ed *prompt.Prompt, indentSize int) (int, bool) {
 	text := ed.Buffer().Text()
 	if NeedsMore(text) {
+		p.reader.pause(false)
 		return 0, false // no auto-indent: it would go into raw strings
 	}
 	p.mu.Lock()
@@ -125,6 +128,7 @@ func (p *prompter) input() (line string, ok bool) {
 	if quitting {
 		return "", false
 	}
+	p.reader.pause(false)
 	defer func() {
 		p.mu.Lock()
 		p.active = false
@@ -223,6 +227,17 @@ type ttyReader struct {
 	prompt.Reader
 	mu    sync.Mutex
 	queue [][]byte
+	// paused after an Enter until the next Input: go-prompt's reading
+	// goroutine would otherwise take keys typed after the Enter into an
+	// Input that has already ended, and they would be lost.
+	paused   bool
+	pausedAt time.Time
+}
+
+func (r *ttyReader) pause(p bool) {
+	r.mu.Lock()
+	r.paused = p
+	r.mu.Unlock()
 }
 
 func (r *ttyReader) inject(b []byte) {
@@ -238,6 +253,12 @@ func (r *ttyReader) inject(b []byte) {
 func (r *ttyReader) Read(b []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.paused && time.Since(r.pausedAt) < time.Second {
+		return 0, syscall.EAGAIN
+	}
+	// A pause that outlives a second was not ended by onEnter or the next
+	// Input (an Enter go-prompt used otherwise): never keep keys away.
+	r.paused = false
 	if len(r.queue) == 0 {
 		r.mu.Unlock()
 		n, err := r.Reader.Read(b)
@@ -262,6 +283,9 @@ func (r *ttyReader) Read(b []byte) (int, error) {
 		r.queue[0] = chunk[n:]
 	} else {
 		r.queue = r.queue[1:]
+	}
+	if n == 1 && (b[0] == '\r' || b[0] == '\n') {
+		r.paused, r.pausedAt = true, time.Now() // until onEnter or the next Input
 	}
 	return n, nil
 }
