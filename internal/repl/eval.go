@@ -34,19 +34,20 @@ type Session struct {
 	out    io.Writer
 	loader Loader
 
-	// evalCtx is never cancelled by a key: yaegi's stop is global and
-	// would kill every background task too (see STYLE.md pattern 6).
-	// Commands stop cooperatively through the foreground task's context.
-	evalCtx context.Context
-
-	mu       sync.Mutex
-	cmdCtx   context.Context // the running command's context, for top-level await
-	last     any             // the value of the last top-level await
-	panicPos string          // where yaegi saw the last panic
-	loaded   map[string]bool
-	loading  []string
-	funcs    []funcDoc
-	names    map[string]bool
+	mu sync.Mutex
+	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
+	// kill every background task too (see STYLE.md pattern 6). Commands
+	// stop cooperatively through the foreground task's context; only
+	// StopInterpreter, the last resort, cancels evalCtx.
+	evalCtx    context.Context
+	evalCancel context.CancelFunc
+	cmdCtx     context.Context // the running command's context, for top-level await
+	last       any             // the value of the last top-level await
+	panicPos   string          // where yaegi saw the last panic
+	loaded     map[string]bool
+	loading    []string
+	funcs      []funcDoc
+	names      map[string]bool
 }
 
 // abort carries an error out of interpreted code: a top-level await whose
@@ -66,12 +67,12 @@ type Options struct {
 // NewSession makes an interpreter with the prelude in scope.
 func NewSession(o Options) (*Session, error) {
 	s := &Session{
-		out:     o.Stdout,
-		loader:  o.Loader,
-		evalCtx: context.Background(),
-		loaded:  map[string]bool{},
-		names:   map[string]bool{},
+		out:    o.Stdout,
+		loader: o.Loader,
+		loaded: map[string]bool{},
+		names:  map[string]bool{},
 	}
+	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
 	s.in = interp.New(interp.Options{
 		Stdin:  strings.NewReader(""),
 		Stdout: o.Stdout,
@@ -86,6 +87,18 @@ func NewSession(o Options) (*Session, error) {
 		return nil, fmt.Errorf("loading the prelude: %w", err)
 	}
 	return s, nil
+}
+
+// StopInterpreter stops every interpreted goroutine at once, the running
+// command's and the background tasks'. It is what repeated ctrl-c presses
+// come to when a command ignores its context (package keys); the caller
+// cancels the tasks first, so that none of them reads as a success.
+func (s *Session) StopInterpreter() {
+	s.mu.Lock()
+	cancel := s.evalCancel
+	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
+	s.mu.Unlock()
+	cancel()
 }
 
 // Run evaluates src as one command, as the foreground task, and waits for
@@ -212,8 +225,9 @@ func (s *Session) bind(p *prepared, v any, file string) error {
 func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	s.mu.Lock()
 	s.panicPos = ""
+	ctx := s.evalCtx
 	s.mu.Unlock()
-	v, err := s.in.EvalWithContext(s.evalCtx, text)
+	v, err := s.in.EvalWithContext(ctx, text)
 	if err != nil {
 		return v, s.userError(err, file)
 	}

@@ -38,12 +38,11 @@ type prompter struct {
 	reader *ttyReader
 	edit   *prompt.Prompt
 
-	mu       sync.Mutex
-	active   bool   // Input runs: output must go above the line
-	pending  []byte // output that waits for the refresh binding
-	asked    bool   // the refresh keys are on their way
-	entered  bool   // Input ended with Enter, not ctrl-d
-	quitting bool
+	mu      sync.Mutex
+	active  bool   // Input runs: output must go above the line
+	pending []byte // output that waits for the refresh binding
+	asked   bool   // the refresh keys are on their way
+	entered bool   // Input ended with Enter, not ctrl-d
 }
 
 func newPrompter(c Config, tty *os.File) *prompter {
@@ -71,11 +70,6 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithHistory(p.hist.entries()),
 		prompt.WithCompleter(p.s.complete),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
-		prompt.WithExitChecker(func(string, bool) bool {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			return p.quitting
-		}),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
 	)
 }
@@ -123,18 +117,14 @@ func (p *prompter) loop(r *runner) {
 func (p *prompter) input() (line string, ok bool) {
 	p.mu.Lock()
 	p.active, p.entered = true, false
-	quitting := p.quitting
 	p.mu.Unlock()
-	if quitting {
-		return "", false
-	}
 	p.reader.pause(false)
 	defer func() {
 		p.mu.Lock()
 		p.active = false
 		out := p.pending
 		p.pending, p.asked = nil, false
-		ok = p.entered && !p.quitting
+		ok = p.entered
 		p.mu.Unlock()
 		p.out.Write(out)
 	}()
@@ -143,27 +133,13 @@ func (p *prompter) input() (line string, ok bool) {
 
 // confirmExit asks before ctrl-d ends the shell while tasks run.
 func (p *prompter) confirmExit() bool {
-	p.mu.Lock()
-	quitting := p.quitting
-	p.mu.Unlock()
 	n := tasks.Default.Len()
-	if quitting || n == 0 {
+	if n == 0 {
 		return true
 	}
 	fmt.Fprintf(p.out, "%d task(s) still running. Exit and cancel them? [y/N] ", n)
 	answer, _ := bufio.NewReader(p.tty).ReadString('\n')
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
-}
-
-// quit makes the prompt return as soon as it can, for a terminating signal.
-func (p *prompter) quit() {
-	p.mu.Lock()
-	p.quitting = true
-	active := p.active
-	p.mu.Unlock()
-	if active {
-		p.reader.inject([]byte{0x05}) // any key runs the exit checker
-	}
 }
 
 // writer is the session's output: straight through while a command runs,

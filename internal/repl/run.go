@@ -8,14 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/fatih/color"
 	"golang.org/x/term"
 
+	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -45,6 +44,15 @@ type Config struct {
 func Run(ctx context.Context, c Config) int {
 	tty, interactive := c.Stdin.(*os.File)
 	interactive = interactive && !c.NonInteractive && term.IsTerminal(int(tty.Fd()))
+	if interactive {
+		restore, err := keys.Guard(tty)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "concert: %v\n", err)
+			return 1
+		}
+		defer restore()
+		defer keys.Recover()
+	}
 	out := c.Stdout
 	var p *prompter
 	if interactive {
@@ -63,7 +71,16 @@ func Run(ctx context.Context, c Config) int {
 	}
 	defer r.shutdown()
 
-	stop := r.watchSignals(ctx)
+	// The key handling owns the signals: SIGINT is ctrl-c for the
+	// foreground command, SIGTERM/SIGHUP/SIGQUIT an emergency stop and exit
+	// with the terminal restored (package keys).
+	ttyForKeys := tty
+	if !interactive {
+		ttyForKeys = nil
+	}
+	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: r.errOut, StopInterpreter: s.StopInterpreter})
+	r.keys = shell
+	stop := shell.HandleSignals()
 	defer stop()
 
 	if interactive {
@@ -101,7 +118,7 @@ type runner struct {
 	s      *Session
 	c      Config
 	p      *prompter
-	keys   keyHandler // nil: SIGINT alone cancels the command
+	keys   keyHandler
 	errOut io.Writer
 	status int
 }
@@ -111,9 +128,7 @@ type runner struct {
 // typed ahead is returned for the next prompt.
 func (r *runner) command(src, file string) (typeahead []byte) {
 	t := r.s.Start(src, file)
-	if r.keys != nil {
-		typeahead = r.keys.Run(t)
-	}
+	typeahead = r.keys.Run(t)
 	if err := r.s.Wait(t, src, file); err != nil {
 		r.status = 1
 		r.report(err)
@@ -178,58 +193,6 @@ func (r *runner) lines(ctx context.Context, in io.Reader) {
 	}
 	if strings.TrimSpace(buf.String()) != "" {
 		r.command(buf.String(), "")
-	}
-}
-
-// watchSignals makes SIGINT cancel the foreground command, as ctrl-c
-// does, and SIGTERM or SIGHUP end the shell cleanly.
-func (r *runner) watchSignals(ctx context.Context) (stop func()) {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	done := make(chan struct{})
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				slog.Error("signal handler panicked", "value", v)
-			}
-		}()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case sig := <-sigs:
-				if sig == os.Interrupt {
-					r.interrupt()
-					continue
-				}
-				slog.Info("exiting on signal", "signal", sig)
-				tasks.CancelAll(tasks.ErrShutdown)
-				if r.p != nil {
-					r.p.quit()
-				} else {
-					// Plain input may block in a read: the process ends here.
-					r.shutdown()
-					os.Exit(1)
-				}
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(sigs)
-		close(done)
-	}
-}
-
-// interrupt is ctrl-c while a command runs: it cancels the foreground
-// task, and only that.
-func (r *runner) interrupt() {
-	if fg := tasks.Default.Foreground(); fg != nil {
-		if fg.State() == tasks.Cancelling {
-			fmt.Fprintln(r.errOut, "Waiting for the command to finish cancelling (ctrl-k stops everything)")
-		}
-		fg.CancelCause(tasks.ErrInterrupted)
 	}
 }
 
