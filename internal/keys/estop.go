@@ -17,6 +17,8 @@ type Report struct {
 	Failed   []devices.StopFailure // devices whose emergency stop returned an error
 	TimedOut []string              // devices that did not answer in time
 	Took     time.Duration         // from the call until every device answered or timed out
+
+	cancelled time.Time // when every task had been told; for the benchmark
 }
 
 // OK reports whether every device stopped.
@@ -94,9 +96,10 @@ func emergencyStop(ctx context.Context, sched *tasks.Scheduler, devs deviceStops
 		d = devs(ctx)
 	}()
 	n := sched.CancelAll(tasks.ErrEmergencyStop)
+	cancelled := time.Now()
 	d := <-done
 	if d == nil {
 		d = &devices.StopReport{}
 	}
-	return Report{Tasks: max(n, running), Stopped: d.Stopped, Failed: d.Failed, TimedOut: d.TimedOut, Took: time.Since(start)}
+	return Report{Tasks: max(n, running), Stopped: d.Stopped, Failed: d.Failed, TimedOut: d.TimedOut, Took: time.Since(start), cancelled: cancelled}
 }
