@@ -64,12 +64,21 @@ func (s *Session) prelude() interp.Exports {
 	}}
 }
 
-// start runs f as a background task; see tasks.Start.
-func start(f any) *tasks.Task { return tasks.Start(f) }
+// start runs f as a background task, named name if given; see tasks.Start.
+func start(f any, name ...string) *tasks.Task { return tasks.Start(f, named(name)...) }
 
 // background makes f start a task on every call, like Concert's
 // @background; see tasks.Background.
-func background(f any) func(args ...any) *tasks.Task { return tasks.Background(f) }
+func background(f any, name ...string) func(args ...any) *tasks.Task {
+	return tasks.Background(f, named(name)...)
+}
+
+func named(name []string) []tasks.Option {
+	if len(name) == 0 || name[0] == "" {
+		return nil
+	}
+	return []tasks.Option{tasks.Named(name[0])}
+}
 
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
 func sleep(ctx context.Context, d time.Duration) error {

@@ -74,6 +74,8 @@ func TestRewrite(t *testing.T) {
 		{"await gather(a, b)", "_show_(_aw_( gather(a, b)))"},
 		{"r := (await t).(int) + 1", "r := (_aw_( t)).(int) + 1"},
 		{"await := 3", "await := 3"},
+		{"t := start(corofunc)", `t := start(corofunc, "corofunc")`},
+		{"run := background(f)", `run := background(f, "f")`},
 	}
 	for _, tt := range tests {
 		p, err := prepare(splitItems(tt.src)[0], "", nil)

@@ -151,6 +151,14 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 		case *ast.GoStmt:
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
 		case *ast.CallExpr:
+			// start(corofunc) names its task corofunc: a function the
+			// interpreter made has no name of its own to show in tasks().
+			if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "start" || fn.Name == "background") && len(n.Args) == 1 {
+				if arg, ok := n.Args[0].(*ast.Ident); ok {
+					end := offset(n.Rparen)
+					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", arg.Name)})
+				}
+			}
 			if check != nil {
 				if msg := check(n, string(holder[offset(n.Pos()):offset(n.End())])); msg != "" {
 					fail(n.Pos(), msg)

@@ -44,6 +44,11 @@ func TestSessions(t *testing.T) {
 		stdin: "initValue\n",
 		want:  "43\n",
 	}, {
+		name:  "the README's session",
+		args:  []string{"start", "scan"},
+		stdin: "await scan(3)\nm.Position()\n",
+		want:  "3\n2 mm\n",
+	}, {
 		name:   "a missing init file is an error",
 		args:   []string{"start", "uses_base", "--init", "testdata/none.go", "--non-interactive"},
 		want:   "Sorry, init file: open testdata/none.go: no such file or directory\n",
