@@ -303,3 +303,69 @@ func TestOperationCalledBeforeEmergencyStopDoesNotStart(t *testing.T) {
 		}
 	}
 }
+
+// TestStoppedOperationCannotUndoEmergencyStop covers an operation that
+// changes the state just after an emergency stop set it: a shutter whose
+// opening completes as the stop closes it, or whose cancelled close
+// reverts to open. The stop must have the last word.
+func TestStoppedOperationCannotUndoEmergencyStop(t *testing.T) {
+	tests := []struct {
+		name       string
+		cancelling error // the operation was cancelled with this before the stop; nil for none
+	}{
+		{"completes as the stop comes", nil},
+		{"reverts after ctrl-c, as the stop comes", tasks.ErrInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ctl *devices.Control
+			var b *devices.Base
+			b, ctl = devices.New(devices.Config{Name: uniq("gate"), State: devices.Closed,
+				EmergencyStop: func(context.Context) error { ctl.SetState(devices.Closed); return nil }})
+			reached, finish := make(chan struct{}), make(chan struct{})
+			op := ctl.Run(devices.Op{Name: "Open", From: []devices.State{devices.Closed}, Via: devices.Opening, Motion: true},
+				func(ctx context.Context) (any, error) {
+					close(reached)
+					<-finish // the hardware moved; the driver has not said so yet
+					ctl.SetState(devices.Open)
+					return nil, nil
+				})
+			<-reached
+			if tt.cancelling != nil {
+				op.CancelCause(tt.cancelling)
+			}
+			// With a done context EmergencyStop returns once the driver's
+			// stop has run, without waiting for the operation held here.
+			done, cancel := context.WithCancel(ctx)
+			cancel()
+			b.EmergencyStop(done)
+			close(finish)
+			_, err := within(t, "operation", op)
+			if s := b.State(); s != devices.Closed {
+				t.Errorf("state after the emergency stop = %s; want closed", s)
+			}
+			want := tasks.ErrEmergencyStop
+			if tt.cancelling != nil {
+				want = tt.cancelling
+			}
+			if !errors.Is(err, want) {
+				t.Errorf("operation error = %v; want %v", err, want)
+			}
+		})
+	}
+}
+
+// TestConcurrentStashRestore is for the race detector: many tasks push on
+// and pop from one parameter's stash at once.
+func TestConcurrentStashRestore(t *testing.T) {
+	m := fastMotor(t, "m")
+	p := m.Param("motion_velocity")
+	p.Stash().Await(ctx)
+	var all []*tasks.Task
+	for range 200 {
+		all = append(all, p.Stash(), p.Restore())
+	}
+	for _, task := range all {
+		within(t, task.Name(), task)
+	}
+}

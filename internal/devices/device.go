@@ -63,7 +63,7 @@ type Base struct {
 	byName  map[string]*Parameter
 	locked  bool
 	perm    bool
-	ops     map[*tasks.Task]struct{} // running operations, waiting ones included
+	ops     map[*tasks.Task]uint64 // running operations, waiting ones included: estops when each was called
 	busy    *tasks.Task              // the running motion, if any
 	busyOp  string
 	estops  uint64        // emergency stops so far
@@ -87,7 +87,7 @@ func New(cfg Config) (*Base, *Control) {
 		estop:   cfg.EmergencyStop,
 		state:   cfg.State,
 		byName:  map[string]*Parameter{},
-		ops:     map[*tasks.Task]struct{}{},
+		ops:     map[*tasks.Task]uint64{},
 		changed: make(chan struct{}),
 	}
 	if b.state == "" {
@@ -200,7 +200,7 @@ func (b *Base) Restore() *tasks.Task {
 	return tasks.Start(func(ctx context.Context) error {
 		for _, p := range b.Params() {
 			if p.readable() && p.writable() {
-				if err := p.restore(ctx); err != nil {
+				if _, err := p.restore(ctx); err != nil {
 					return err
 				}
 			}
@@ -250,10 +250,27 @@ func (b *Base) lockTarget() (*Base, *Parameter) { return b, nil }
 
 // SetState sets the device's state; drivers call it when their hardware
 // changes state by itself (a limit switch) or at the end of an operation.
+//
+// An emergency stop has the last word: called from an operation that an
+// emergency stop has hit meanwhile, SetState does nothing, so that a
+// shutter whose opening completes just as the stop closes it, or a
+// cancelled close that reverts to open, cannot reopen it afterwards.
 func (c *Control) SetState(s State) {
-	c.b.mu.Lock()
-	c.b.state = s
-	c.b.mu.Unlock()
+	b := c.b
+	caller := tasks.Current()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stoppedDuring(caller) {
+		return
+	}
+	b.state = s
+}
+
+// stoppedDuring reports whether t is an operation of the device that an
+// emergency stop has hit since it was called. b.mu is held.
+func (b *Base) stoppedDuring(t *tasks.Task) bool {
+	gen, ok := b.ops[t]
+	return ok && gen != b.estops
 }
 
 // Base returns the device the Control belongs to.
@@ -313,8 +330,8 @@ func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any,
 	return tasks.Start(func(ctx context.Context) (any, error) {
 		self := tasks.FromContext(ctx)
 		b.mu.Lock()
-		b.ops[self] = struct{}{}
-		stopped := b.estops != gen
+		b.ops[self] = gen
+		stopped := b.stoppedDuring(self)
 		b.mu.Unlock()
 		defer func() {
 			b.mu.Lock()
@@ -331,7 +348,16 @@ func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any,
 		if err := b.begin(ctx, self, op); err != nil {
 			return nil, err
 		}
-		return fn(ctx)
+		v, err := fn(ctx)
+		b.mu.Lock()
+		stopped = b.stoppedDuring(self)
+		b.mu.Unlock()
+		if stopped && err == nil {
+			// The driver finished as the stop came: the stop undid
+			// what it did, so it must not read as a success.
+			return nil, tasks.ErrEmergencyStop
+		}
+		return v, err
 	}, tasks.Named(b.name+"."+op.Name), tasks.ChildOf(caller))
 }
 

@@ -436,19 +436,12 @@ func (p *Parameter) stash(ctx context.Context) error {
 // stashed and, once that succeeded, pops it. Its result is the value.
 func (p *Parameter) Restore() *tasks.Task {
 	caller := tasks.Current()
-	return tasks.Start(func(ctx context.Context) (any, error) {
-		p.dev.mu.Lock()
-		n := len(p.stack)
-		p.dev.mu.Unlock()
-		if n == 0 {
-			return nil, &DeviceError{Device: p.dev.name, Param: p.name, Err: errNothingStashed}
-		}
-		v := p.stack[n-1]
-		return v, p.restore(ctx)
-	}, tasks.Named(p.where()+".Restore"), tasks.ChildOf(caller))
+	return tasks.Start(p.restore, tasks.Named(p.where()+".Restore"), tasks.ChildOf(caller))
 }
 
-func (p *Parameter) restore(ctx context.Context) error {
+// restore sets the parameter to the top of its stash and pops it; it
+// returns the value set.
+func (p *Parameter) restore(ctx context.Context) (any, error) {
 	p.dev.mu.Lock()
 	n := len(p.stack)
 	var v any
@@ -457,17 +450,17 @@ func (p *Parameter) restore(ctx context.Context) error {
 	}
 	p.dev.mu.Unlock()
 	if n == 0 {
-		return &DeviceError{Device: p.dev.name, Param: p.name, Err: errNothingStashed}
+		return nil, &DeviceError{Device: p.dev.name, Param: p.name, Err: errNothingStashed}
 	}
 	if _, err := p.Set(v).Await(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	p.dev.mu.Lock()
 	if len(p.stack) == n {
 		p.stack = p.stack[:n-1]
 	}
 	p.dev.mu.Unlock()
-	return nil
+	return v, nil
 }
 
 // Wait starts a task that reads the parameter every 10 ms until it is

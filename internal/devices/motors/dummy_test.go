@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,5 +182,50 @@ func itoa(n uint64) string {
 		if n == 0 {
 			return string(b)
 		}
+	}
+}
+
+// holdHandler holds the task called name where its set asks whether to
+// log, between the set's checks and the driver's Set, so that a test can
+// put an emergency stop exactly there.
+type holdHandler struct {
+	name             string
+	reached, release chan struct{}
+	once             sync.Once
+}
+
+func (h *holdHandler) Enabled(ctx context.Context, _ slog.Level) bool {
+	if t := tasks.FromContext(ctx); t != nil && t.Name() == h.name {
+		h.once.Do(func() { close(h.reached); <-h.release })
+	}
+	return false
+}
+func (h *holdHandler) Handle(context.Context, slog.Record) error { return nil }
+func (h *holdHandler) WithAttrs([]slog.Attr) slog.Handler        { return h }
+func (h *holdHandler) WithGroup(string) slog.Handler             { return h }
+
+// TestEmergencyStopDuringVelocitySet: a continuous motion has no task of
+// its own, so an emergency stop that comes while its set is under way must
+// keep it from starting after the stop.
+func TestEmergencyStopDuringVelocitySet(t *testing.T) {
+	m := motors.NewContinuousRotation("stage")
+	defer m.Stop().Await(ctx)
+	h := &holdHandler{name: "stage.SetVelocity", reached: make(chan struct{}), release: make(chan struct{})}
+	old := slog.Default()
+	slog.SetDefault(slog.New(h))
+	defer slog.SetDefault(old)
+	set := m.SetVelocity(90 * q.DegPerS)
+	<-h.reached
+	// With a done context EmergencyStop returns once the driver's stop has
+	// run, without waiting for the set held here.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	m.EmergencyStop(done)
+	close(h.release)
+	if _, err := set.Await(ctx); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Errorf("set error = %v; want emergency stop", err)
+	}
+	if v, s := m.Velocity(), m.State(); v != 0 || s != devices.Standby {
+		t.Errorf("after the emergency stop: velocity %v, state %s; want 0 deg/s, standby", v, s)
 	}
 }

@@ -180,11 +180,13 @@ func (a *axis) limitError(upper bool) error {
 // settle sets the state after a motion: hard-limit at a limit switch,
 // else standby.
 func (a *axis) settle() {
+	// The state is set under a.mu, so that it matches the motion even
+	// when a continuous one starts meanwhile (see turn).
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.run = nil
 	atLimit := a.pos >= a.hi || a.pos <= a.lo
 	turning := a.cont != 0
-	a.mu.Unlock()
 	switch {
 	case atLimit:
 		a.ctl.SetState(devices.HardLimit)
@@ -238,18 +240,26 @@ func (a *axis) emergencyStop(context.Context) error {
 
 // turn starts moving at velocity v (base units per second) until
 // stopTurning or a hard limit, on a goroutine of its own: a continuous
-// motion outlives the set that started it.
-func (a *axis) turn(v float64) {
+// motion outlives the set that started it. It does not start once ctx,
+// the set's, is cancelled.
+func (a *axis) turn(ctx context.Context, v float64) error {
 	a.stopTurning()
 	if v == 0 {
 		a.settle()
-		return
+		return nil
 	}
 	halt, halted := make(chan struct{}), make(chan struct{})
 	a.mu.Lock()
+	// Checked under a.mu: an emergency stop cancels ctx before its
+	// stopTurning takes a.mu, so either the stop sees this motion and
+	// halts it, or this sees the cancel and does not start.
+	if ctx.Err() != nil {
+		a.mu.Unlock()
+		return context.Cause(ctx)
+	}
 	a.cont, a.halt, a.halted = v, halt, halted
+	a.ctl.SetState(devices.Moving) // under a.mu: see settle
 	a.mu.Unlock()
-	a.ctl.SetState(devices.Moving)
 	go func() {
 		defer func() {
 			recover() // the simulation must not take the shell down
@@ -278,6 +288,7 @@ func (a *axis) turn(v float64) {
 			}
 		}
 	}()
+	return nil
 }
 
 // advance moves by v*dt, clamped to the hard limits; it reports whether a
@@ -320,9 +331,8 @@ func (a *axis) velocityParam(unit q.Quantity, max float64) *devices.Parameter {
 			defer a.mu.Unlock()
 			return q.New(unit.Dim(), a.cont), nil
 		},
-		Set: func(_ context.Context, v any) error {
-			a.turn(v.(q.Quantity).Base())
-			return nil
+		Set: func(ctx context.Context, v any) error {
+			return a.turn(ctx, v.(q.Quantity).Base())
 		},
 		Limits: func() (q.Quantity, q.Quantity) { return q.New(unit.Dim(), -max), q.New(unit.Dim(), max) },
 		From:   []devices.State{devices.Standby, devices.Moving, devices.HardLimit},

@@ -63,11 +63,9 @@ func (s *Dummy) move(name string, from, via, to devices.State) *tasks.Task {
 				s.ctl.SetState(to)
 				return nil, nil
 			case <-ctx.Done():
-				// An emergency stop has closed the shutter already; a
-				// plain cancel leaves it as it was.
-				if context.Cause(ctx) != tasks.ErrEmergencyStop {
-					s.ctl.SetState(from)
-				}
+				// A plain cancel leaves it as it was; after an emergency
+				// stop, which closed it, SetState does nothing.
+				s.ctl.SetState(from)
 				return nil, context.Cause(ctx)
 			}
 		})
