@@ -64,7 +64,7 @@ type Base struct {
 	locked  bool
 	perm    bool
 	ops     map[*tasks.Task]uint64 // running operations, waiting ones included: estops when each was called
-	busy    *tasks.Task              // the running motion, if any
+	busy    *tasks.Task            // the running motion, if any
 	busyOp  string
 	estops  uint64        // emergency stops so far
 	holders []*tasks.Task // exclusive access to the whole device, innermost last
