@@ -23,6 +23,7 @@ func init() {
 		"DimEnergy":            reflect.ValueOf(q.DimEnergy),
 		"DimFrequency":         reflect.ValueOf(q.DimFrequency),
 		"DimLength":            reflect.ValueOf(q.DimLength),
+		"DimOf":                reflect.ValueOf(q.DimOf),
 		"DimRatio":             reflect.ValueOf(q.DimRatio),
 		"DimTemperature":       reflect.ValueOf(q.DimTemperature),
 		"DimVelocity":          reflect.ValueOf(q.DimVelocity),

@@ -28,6 +28,7 @@ func init() {
 		"Gather":           reflect.ValueOf(tasks.Gather),
 		"GatherTask":       reflect.ValueOf(tasks.GatherTask),
 		"List":             reflect.ValueOf(tasks.List),
+		"Logged":           reflect.ValueOf(tasks.Logged),
 		"Named":            reflect.ValueOf(tasks.Named),
 		"NewScheduler":     reflect.ValueOf(tasks.NewScheduler),
 		"Running":          reflect.ValueOf(tasks.Running),
