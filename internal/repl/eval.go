@@ -112,7 +112,7 @@ func (s *Session) Run(src, file string) error {
 func (s *Session) Start(src, file string) *tasks.Task {
 	return tasks.Start(func(ctx context.Context) error {
 		return s.eval(ctx, src, file)
-	}, tasks.AsForeground(), tasks.Named(commandName(src)))
+	}, tasks.AsForeground(), tasks.Named(commandName(src)), tasks.Logged())
 }
 
 // Wait waits for a command Start started and returns its error.

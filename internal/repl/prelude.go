@@ -73,11 +73,14 @@ func background(f any, name ...string) func(args ...any) *tasks.Task {
 	return tasks.Background(f, named(name)...)
 }
 
+// named gives the options of a task the user starts: logged, and named
+// if a name was given.
 func named(name []string) []tasks.Option {
-	if len(name) == 0 || name[0] == "" {
-		return nil
+	opts := []tasks.Option{tasks.Logged()}
+	if len(name) > 0 && name[0] != "" {
+		opts = append(opts, tasks.Named(name[0]))
 	}
-	return []tasks.Option{tasks.Named(name[0])}
+	return opts
 }
 
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
