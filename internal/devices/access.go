@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -39,16 +40,22 @@ type Lockable interface {
 // excludes even its siblings until it releases them. Emergency stop ignores
 // exclusive access.
 //
-// BUG(devices): a nested Exclusive that adds targets its holder does not
-// hold may deadlock with another task holding those, as nested mutexes
-// would; take every target in the outermost call.
+// A nested Exclusive may not add targets the enclosing ones do not hold:
+// it would take them out of the global order and could deadlock with a
+// task holding those, as nested mutexes do. It fails at once with a
+// *NestingError instead; name every target in the outermost call.
 func Exclusive(f any, targets ...Lockable) *tasks.Task {
 	caller := tasks.Current()
 	holds := gather(targets)
+	names := holdNames(holds)
 	return tasks.Start(func(ctx context.Context) (any, error) {
 		self := tasks.FromContext(ctx)
+		if err := nestingError(self, names, holds); err != nil {
+			return nil, err
+		}
 		var taken []hold
 		defer func() {
+			exclusives.Delete(self)
 			for i := len(taken) - 1; i >= 0; i-- {
 				taken[i].b.release(self)
 			}
@@ -59,8 +66,57 @@ func Exclusive(f any, targets ...Lockable) *tasks.Task {
 			}
 			taken = append(taken, h)
 		}
+		exclusives.Store(self, names)
 		return tasks.Start(f, tasks.ChildOf(self)).Await(ctx)
-	}, tasks.Named("exclusive("+holdNames(holds)+")"), tasks.ChildOf(caller))
+	}, tasks.Named("exclusive("+names+")"), tasks.ChildOf(caller))
+}
+
+// exclusives maps each Exclusive task holding its targets to their names,
+// so that a nested one can tell it is nested.
+var exclusives sync.Map // *tasks.Task -> string
+
+// nestingError returns a *NestingError if the Exclusive task self runs
+// inside another and would take targets that no enclosing one holds.
+func nestingError(self *tasks.Task, names string, holds []hold) error {
+	var outer string
+	for t := self.Parent(); t != nil && outer == ""; t = t.Parent() {
+		if v, ok := exclusives.Load(t); ok {
+			outer = v.(string)
+		}
+	}
+	if outer == "" {
+		return nil
+	}
+	var adds []string
+	for _, h := range holds {
+		adds = append(adds, h.b.notHeld(self, h)...)
+	}
+	if len(adds) == 0 {
+		return nil
+	}
+	return &NestingError{Targets: names, Outer: outer, Adds: adds}
+}
+
+// notHeld names the targets of h that no task t runs within holds.
+func (b *Base) notHeld(t *tasks.Task, h hold) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	heldBy := func(holders []*tasks.Task) bool {
+		return slices.ContainsFunc(holders, t.Within)
+	}
+	if heldBy(b.holders) {
+		return nil
+	}
+	if h.whole {
+		return []string{b.name}
+	}
+	var names []string
+	for _, p := range h.ps {
+		if !heldBy(p.holders) {
+			names = append(names, p.where())
+		}
+	}
+	return names
 }
 
 // hold is what Exclusive takes of one device: all of it, or some of its

@@ -369,3 +369,46 @@ func TestConcurrentStashRestore(t *testing.T) {
 		within(t, task.Name(), task)
 	}
 }
+
+// TestNestedExclusiveMayNotAddTargets: an exclusive inside another that
+// takes targets the outer does not hold could deadlock with a task holding
+// those, as nested mutexes do; it fails at once and says what to do.
+func TestNestedExclusiveMayNotAddTargets(t *testing.T) {
+	m := fastMotor(t, "m")
+	s := shutters.New("s")
+	pos, vel := m.Param("position"), m.Param("motion_velocity")
+	tests := []struct {
+		name         string
+		outer, inner []devices.Lockable
+		wantErr      string
+	}{
+		{"same targets", []devices.Lockable{m, s}, []devices.Lockable{s, m}, ""},
+		{"a parameter of a held device", []devices.Lockable{m}, []devices.Lockable{pos}, ""},
+		{"a held parameter", []devices.Lockable{pos, vel}, []devices.Lockable{vel}, ""},
+		{"another device", []devices.Lockable{m}, []devices.Lockable{m, s},
+			"exclusive(m, s) inside exclusive(m) would also take s, which may deadlock; name every target in the outer exclusive"},
+		{"the device of a held parameter", []devices.Lockable{pos}, []devices.Lockable{m},
+			"exclusive(m) inside exclusive(m.position) would also take m, which may deadlock; name every target in the outer exclusive"},
+		{"another parameter", []devices.Lockable{pos}, []devices.Lockable{pos, vel, s},
+			"exclusive(m.position, m.motion_velocity, s) inside exclusive(m.position) would also take m.motion_velocity, s, which may deadlock; name every target in the outer exclusive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			outer := devices.Exclusive(func(ctx context.Context) error {
+				_, err := devices.Exclusive(func() {}, tt.inner...).Await(ctx)
+				return err
+			}, tt.outer...)
+			_, err := within(t, "outer", outer)
+			var nerr *devices.NestingError
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("error = %v; want none", err)
+			case tt.wantErr != "" && (!errors.As(err, &nerr) || err.Error() != tt.wantErr):
+				t.Errorf("error = %v; want %s", err, tt.wantErr)
+			}
+			if h := m.Holder(); h != nil {
+				t.Errorf("m still held by %v", h)
+			}
+		})
+	}
+}

@@ -177,3 +177,16 @@ type DeviceError struct {
 
 func (e *DeviceError) Error() string { return target(e.Device, e.Param) + ": " + e.Err.Error() }
 func (e *DeviceError) Unwrap() error { return e.Err }
+
+// NestingError is an Exclusive inside another that would take targets no
+// enclosing Exclusive holds; see Exclusive.
+type NestingError struct {
+	Targets string   // the inner Exclusive's targets: "motor, shutter"
+	Outer   string   // the enclosing one's: "motor"
+	Adds    []string // what it would add: "shutter"
+}
+
+func (e *NestingError) Error() string {
+	return fmt.Sprintf("exclusive(%s) inside exclusive(%s) would also take %s, which may deadlock; name every target in the outer exclusive",
+		e.Targets, e.Outer, strings.Join(e.Adds, ", "))
+}
