@@ -2,6 +2,7 @@ package repl_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,31 +69,62 @@ func TestScripts(t *testing.T) {
 		t.Fatalf("no scripts: %v", err)
 	}
 	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".go"), func(t *testing.T) {
 			t.Parallel()
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			input, want, ok := strings.Cut(string(src), "\n// Output:\n")
-			if !ok {
-				t.Fatalf("%s has no // Output: section", file)
-			}
-			var lines []string
-			for _, l := range strings.Split(strings.TrimRight(want, "\n"), "\n") {
-				lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "//"), " "))
-			}
-			want = strings.Join(lines, "\n")
-			got, status := concert(t, input, "start", "tutorial")
-			got = strings.TrimRight(got, "\n")
-			if got != want {
-				t.Errorf("output of %s:\n%s\nwant:\n%s", file, got, want)
-			}
-			failed := strings.Contains(want, "Sorry, ") || strings.Contains(want, "Cancelled")
-			if (status != 0) != failed {
-				t.Errorf("exit status %d, want non-zero: %v", status, failed)
-			}
+			runScript(t, file, string(src))
 		})
+	}
+}
+
+// TestREADME runs every Go example of the README that shows its output
+// (a block with a // Output: section) the way TestScripts runs a script.
+// Go programs and Example functions, which are not typed at the prompt,
+// are left to the go tool.
+func TestREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skipf("no README: %v", err)
+	}
+	blocks := goBlock.FindAllStringSubmatch(string(readme), -1)
+	for i, b := range blocks {
+		if !strings.Contains(b[1], "\n// Output:\n") || strings.HasPrefix(b[1], "package ") || strings.Contains(b[1], "func Example") {
+			continue
+		}
+		t.Run(fmt.Sprintf("example%d", i+1), func(t *testing.T) {
+			t.Parallel()
+			runScript(t, fmt.Sprintf("README.md example %d", i+1), b[1])
+		})
+	}
+}
+
+var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
+
+// runScript runs src through `concert start tutorial` as stdin and
+// compares the output with src's trailing // Output: comment. The exit
+// status must be 1 exactly when the output holds a Sorry or Cancelled line.
+func runScript(t *testing.T, name, src string) {
+	t.Helper()
+	input, want, ok := strings.Cut(src, "\n// Output:\n")
+	if !ok {
+		t.Fatalf("%s has no // Output: section", name)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(want, "\n"), "\n") {
+		lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "//"), " "))
+	}
+	want = strings.Join(lines, "\n")
+	got, status := concert(t, input, "start", "tutorial")
+	got = strings.TrimRight(got, "\n")
+	if got != want {
+		t.Errorf("output of %s:\n%s\nwant:\n%s", name, got, want)
+	}
+	failed := strings.Contains(want, "Sorry, ") || strings.Contains(want, "Cancelled")
+	if (status != 0) != failed {
+		t.Errorf("exit status %d, want non-zero: %v", status, failed)
 	}
 }
 
