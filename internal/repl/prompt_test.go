@@ -173,3 +173,30 @@ func TestPromptSIGTERM(t *testing.T) {
 		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
 	}
 }
+
+func TestPromptCtrlK(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, "bg := rotation.SetPosition(90 * q.Deg)", "tutorial > ")
+	term.SendString("await motor.SetPosition(50 * q.MM)\r")
+	time.Sleep(500 * time.Millisecond)
+	term.Send([]byte{0x0b})
+	term.WaitFor("Cancelled", wait)
+	term.WaitFor("tutorial > ", wait)
+	// Both the command and the background task were cancelled, and both
+	// motors stopped on their way.
+	run(term, "bg.State()", "\ncancelled\n")
+	run(term, "motor.Position() < 50*q.MM && rotation.Position() < 90*q.Deg", "\ntrue\n")
+	exit(t, term)
+}
+
+func TestPromptTypeahead(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	term.SendString("await start(func(ctx context.Context) error { return sleep(ctx, time.Second) })\r")
+	time.Sleep(200 * time.Millisecond)
+	term.SendString("40 + 2") // typed while the command runs
+	term.WaitFor("tutorial > 40 + 2", wait)
+	run(term, "", "\n42\n")
+	exit(t, term)
+}
