@@ -33,17 +33,19 @@ type Lockable interface {
 // and operations of any other task on those devices and parameters wait
 // (cancellably) until it is released; the holder's own operations, and
 // those of tasks started inside it with tasks.ChildOf, proceed. Holding a
-// device covers all its parameters. The targets are taken in a fixed
-// global order whatever order they are named in, so two tasks naming the
-// same targets never deadlock; waiting for them can be cancelled. A task
-// inside the holder may take the same targets again (re-entrance): it then
-// excludes even its siblings until it releases them. Emergency stop ignores
-// exclusive access.
+// device covers all its parameters. The targets are taken all at once:
+// a task waiting for some of them holds none meanwhile, so neither the
+// order they are named in nor a holder that goes on to use a device it
+// did not name can make two tasks wait for each other; waiting can be
+// cancelled. A task inside the holder may take the same targets again
+// (re-entrance): it then excludes even its siblings until it releases
+// them. Emergency stop ignores exclusive access.
 //
 // A nested Exclusive may not add targets the enclosing ones do not hold:
-// it would take them out of the global order and could deadlock with a
-// task holding those, as nested mutexes do. It fails at once with a
-// *NestingError instead; name every target in the outermost call.
+// the enclosing ones would keep theirs while it waits for those, and could
+// wait for ever on a task holding those, as nested mutexes do. It fails at
+// once with a *NestingError instead; name every target in the outermost
+// call.
 func Exclusive(f any, targets ...Lockable) *tasks.Task {
 	caller := tasks.Current()
 	holds := gather(targets)
@@ -53,19 +55,23 @@ func Exclusive(f any, targets ...Lockable) *tasks.Task {
 		if err := nestingError(self, names, holds); err != nil {
 			return nil, err
 		}
-		var taken []hold
+		for {
+			wait := tryTake(self, holds)
+			if wait == nil {
+				break
+			}
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return nil, context.Cause(ctx)
+			}
+		}
 		defer func() {
 			exclusives.Delete(self)
-			for i := len(taken) - 1; i >= 0; i-- {
-				taken[i].b.release(self)
+			for _, h := range holds {
+				h.b.release(self)
 			}
 		}()
-		for _, h := range holds {
-			if err := h.b.acquire(ctx, self, h); err != nil {
-				return nil, err
-			}
-			taken = append(taken, h)
-		}
 		exclusives.Store(self, names)
 		return tasks.Start(f, tasks.ChildOf(self)).Await(ctx)
 	}, tasks.Named("exclusive("+names+")"), tasks.ChildOf(caller))
@@ -127,8 +133,9 @@ type hold struct {
 	ps    []*Parameter
 }
 
-// gather groups the targets per device, in the global order: devices by
-// the order they were created.
+// gather groups the targets per device, devices in the order they were
+// created, so that the task's name is the same whatever order they are
+// named in.
 func gather(targets []Lockable) []hold {
 	byDev := map[*Base]*hold{}
 	var list []*hold
@@ -175,33 +182,42 @@ func holdNames(holds []hold) string {
 	return strings.Join(names, ", ")
 }
 
-// acquire waits until t may take h, then takes it.
-func (b *Base) acquire(ctx context.Context, t *tasks.Task, h hold) error {
-	for {
-		b.mu.Lock()
-		ps := h.ps
-		if h.whole {
-			ps = b.params
-		}
-		if b.mayAccess(t, ps) {
-			if h.whole {
-				b.holders = append(b.holders, t)
-			} else {
-				for _, p := range h.ps {
-					p.holders = append(p.holders, t)
-				}
+// tryTake takes all of holds for t, or none: if one is not free, it gives
+// back those it took and returns a channel closed when that one's device
+// changes. A task waiting for a target must keep none, or a holder of that
+// target that goes on to use one it kept waits for it for ever.
+func tryTake(t *tasks.Task, holds []hold) (wait <-chan struct{}) {
+	for i, h := range holds {
+		if wait := h.b.tryAcquire(t, h); wait != nil {
+			for _, g := range holds[:i] {
+				g.b.release(t)
 			}
-			b.mu.Unlock()
-			return nil
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+			return wait
 		}
 	}
+	return nil
+}
+
+// tryAcquire takes h for t if t may, or else returns a channel closed when
+// the device's holders change.
+func (b *Base) tryAcquire(t *tasks.Task, h hold) (wait <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ps := h.ps
+	if h.whole {
+		ps = b.params
+	}
+	if !b.mayAccess(t, ps) {
+		return b.changed
+	}
+	if h.whole {
+		b.holders = append(b.holders, t)
+	} else {
+		for _, p := range h.ps {
+			p.holders = append(p.holders, t)
+		}
+	}
+	return nil
 }
 
 // release drops every hold of t on the device and wakes the waiters.

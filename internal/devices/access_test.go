@@ -412,3 +412,34 @@ func TestNestedExclusiveMayNotAddTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestExclusiveWaitingHoldsNothing: a task that holds the shutter moves a
+// motor it did not name, while another task wants both. The other must not
+// keep the motor while it waits for the shutter, or each waits for the
+// other for ever.
+func TestExclusiveWaitingHoldsNothing(t *testing.T) {
+	m := fastMotor(t, "m")
+	s := shutters.New("s")
+	holds, proceed := make(chan struct{}), make(chan struct{})
+	first := devices.Exclusive(func(ctx context.Context) error {
+		close(holds)
+		<-proceed
+		_, err := m.SetPosition(1 * q.MM).Await(ctx)
+		return err
+	}, s)
+	<-holds
+	second := devices.Exclusive(func(ctx context.Context) error {
+		_, err := m.SetPosition(2 * q.MM).Await(ctx)
+		return err
+	}, m, s)
+	time.Sleep(20 * time.Millisecond) // room for the second to start waiting
+	close(proceed)
+	for name, task := range map[string]*tasks.Task{"first": first, "second": second} {
+		if _, err := within(t, name, task); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if p := m.Position(); p != 2*q.MM {
+		t.Errorf("motor at %v; want 2 mm, where the second left it", p)
+	}
+}
