@@ -234,6 +234,8 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	return v, nil
 }
 
+var importPath = regexp.MustCompile(`import ("[^"]*")`)
+
 var incomplete = regexp.MustCompile(`incomplete type (\w+)`)
 
 var errPos = regexp.MustCompile(`^(?:(.+?):)?(\d+):(\d+): (?s:(.*))$`)
@@ -284,6 +286,10 @@ func explainGap(msg string) string {
 		return "this interpreter cannot range over an integer or a function: write for i := 0; i < n; i++"
 	case msg == "undefined: min" || msg == "undefined: max":
 		return msg + " (the interpreter predates Go 1.21's min and max: use math.Min/math.Max or an if)"
+	case strings.Contains(msg, "unable to find source related to"):
+		if m := importPath.FindStringSubmatch(msg); m != nil {
+			return "cannot import " + m[1] + ": the shell has the standard library and concert's own packages only"
+		}
 	case msg == "undefined: clear":
 		return msg + " (the interpreter predates Go 1.21's clear: assign a new map or slice)"
 	}

@@ -13,6 +13,7 @@ y := undefinedName
 f := func() { await motor.Home() }
 await 5
 await nil
+import "github.com/nowhere/pkg"
 "still alive"
 // Output:
 // Sorry, motor.SetPosition(5): the number 5 has no unit (it would mean 5 m); write 5 * q.MM
@@ -27,4 +28,5 @@ await nil
 // Sorry, await inside a function needs its context: declare the function as func(ctx context.Context) ...
 // Sorry, cannot await a int: await a task, such as motor.Home() or start(f)
 // Sorry, await: nothing to wait for (nil)
+// Sorry, cannot import "github.com/nowhere/pkg": the shell has the standard library and concert's own packages only
 // still alive
