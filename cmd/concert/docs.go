@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/fatih/color"
@@ -58,32 +56,11 @@ func (o *docsOptions) run() error {
 	}
 	var b strings.Builder
 	writeMarkdownDocs(&b, o.name, outline)
-	if err := writeFileAtomic(o.output, []byte(b.String())); err != nil {
+	if err := store.WriteFile(o.output, []byte(b.String()), true); err != nil {
 		return err
 	}
 	o.note("Wrote the documentation of %s to %s", o.name, o.output)
 	return nil
-}
-
-// writeFileAtomic replaces path with data, whole or not at all.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func indent(s, prefix string) string {

@@ -2,14 +2,16 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/concert-go/concert/internal/store"
 )
 
 type exportOptions struct {
@@ -51,19 +53,9 @@ func (o *exportOptions) run() error {
 	if !strings.HasSuffix(strings.ToLower(archive), ".zip") {
 		archive += ".zip"
 	}
-	if !o.force {
-		if _, err := os.Stat(archive); err == nil {
-			return fmt.Errorf("%s exists already; --force replaces it", archive)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(archive), "."+filepath.Base(archive)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	z := zip.NewWriter(tmp)
+	// Sessions are small: the archive is made in memory and written whole.
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
 	n := 0
 	for _, s := range list {
 		if s.Bundled {
@@ -71,45 +63,30 @@ func (o *exportOptions) run() error {
 		}
 		src, err := os.ReadFile(s.Path)
 		if err != nil {
-			tmp.Close()
 			return err
 		}
 		fi, err := os.Stat(s.Path)
 		if err != nil {
-			tmp.Close()
 			return err
 		}
-		h := &zip.FileHeader{Name: s.Name + ".go", Method: zip.Deflate, Modified: fi.ModTime()}
-		w, err := z.CreateHeader(h)
-		if err == nil {
-			_, err = w.Write(src)
-		}
+		w, err := z.CreateHeader(&zip.FileHeader{Name: s.Name + ".go", Method: zip.Deflate, Modified: fi.ModTime()})
 		if err != nil {
-			tmp.Close()
+			return err
+		}
+		if _, err := w.Write(src); err != nil {
 			return err
 		}
 		n++
 	}
 	if n == 0 {
-		tmp.Close()
 		return errors.New("no sessions of your own to export; concert init NAME makes one")
 	}
 	if err := z.Close(); err != nil {
-		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if o.force {
-		err = os.Rename(tmp.Name(), archive)
-	} else if err = os.Link(tmp.Name(), archive); errors.Is(err, fs.ErrExist) {
-		// Made meanwhile: a link never replaces a file.
-		err = fmt.Errorf("%s exists already; --force replaces it", archive)
+	err = store.WriteFile(archive, buf.Bytes(), o.force)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s exists already; --force replaces it", archive)
 	}
 	if err != nil {
 		return err

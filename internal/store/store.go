@@ -199,34 +199,47 @@ func (s *Store) Write(name string, src []byte, force bool) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
 	}
-	return writeFile(p, name, src, force)
+	err = WriteFile(p, src, force)
+	if errors.Is(err, fs.ErrExist) {
+		return &ExistsError{Name: name, Path: p}
+	}
+	return err
 }
 
-func writeFile(p, name string, src []byte, force bool) error {
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+name+".*.tmp")
+// WriteFile writes data to path whole or not at all, as a file of mode
+// 0644: into a temporary file beside it, flushed to the disk, then renamed
+// over path if replace, or else linked to path, which fails with an error
+// matching fs.ErrExist if path exists. A check-then-rename would race with
+// another writer and could lose its file; a link never replaces one.
+func WriteFile(path string, data []byte, replace bool) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(src); err != nil {
-		tmp.Close()
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		// Without it a crash soon after the rename can leave an empty
+		// file where the old one was.
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
+	if replace {
+		return os.Rename(tmp.Name(), path)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if force {
-		return os.Rename(tmp.Name(), p)
-	}
-	return linkNew(tmp.Name(), p, name)
+	return os.Link(tmp.Name(), path)
 }
 
-// linkNew makes dst a name of the file src unless dst exists: a link never
-// replaces a file, so a check-then-rename race cannot lose a session.
+// linkNew makes dst a name of the file src unless dst exists, so that it
+// never replaces a session (see WriteFile).
 func linkNew(src, dst, name string) error {
 	err := os.Link(src, dst)
 	if errors.Is(err, fs.ErrExist) {

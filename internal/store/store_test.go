@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -177,5 +179,36 @@ func TestRemoveKeepsEveryBackup(t *testing.T) {
 	}
 	if err := s.Restore("a"); errText(err) != `no removed session "a" to restore` {
 		t.Errorf("Restore with an empty trash = %q", errText(err))
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace bool
+		want    string // the file's content after
+		wantErr bool   // an error matching fs.ErrExist
+	}{
+		{"keeps an existing file", false, "old", true},
+		{"replaces it when asked", true, "new", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "docs.md")
+			if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			err := WriteFile(p, []byte("new"), tt.replace)
+			if errors.Is(err, fs.ErrExist) != tt.wantErr || (err != nil && !tt.wantErr) {
+				t.Errorf("WriteFile error = %v; want ErrExist %v", err, tt.wantErr)
+			}
+			if got, _ := os.ReadFile(p); string(got) != tt.want {
+				t.Errorf("file holds %q; want %q", got, tt.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("left behind: %v", entries)
+			}
+		})
 	}
 }
