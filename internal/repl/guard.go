@@ -5,8 +5,12 @@ import (
 	"go/ast"
 	"go/token"
 	"reflect"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/repl/symbols"
 )
 
 // checkCall rejects a call that passes a bare number where a quantity is
@@ -30,19 +34,66 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 	}
 	params := s.methodParams(sel.X, sel.Sel.Name)
 	for _, i := range bare {
-		if i >= len(params) {
-			continue
-		}
-		dim, ok := q.DimOf(params[i])
-		if !ok {
-			continue
-		}
 		lit, _ := bareNumber(call.Args[i])
-		return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
-			src, lit, lit, dim.Base(), dim.Hint(lit))
+		if params != nil {
+			if i >= len(params) {
+				continue
+			}
+			if dim, ok := q.DimOf(params[i]); ok {
+				return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
+					src, lit, lit, dim.Base(), dim.Hint(lit))
+			}
+			continue
+		}
+		// The receiver is not a variable of the session (a parameter of a
+		// function, an expression): any device method of that name with a
+		// quantity there is enough to refuse.
+		if dims := deviceMethodDims()[sel.Sel.Name][i]; len(dims) > 0 {
+			hints := make([]string, len(dims))
+			for j, d := range dims {
+				hints[j] = d.Hint(lit)
+			}
+			return fmt.Sprintf("%s: the number %s has no unit; write %s", src, lit, strings.Join(hints, " or "))
+		}
 	}
 	return ""
 }
+
+// deviceMethodDims indexes, by method name and argument position, the
+// dimensions that the methods of the types in the session's symbol tables
+// (devices, parameters) take there.
+var deviceMethodDims = sync.OnceValue(func() map[string]map[int][]q.Dim {
+	index := map[string]map[int][]q.Dim{}
+	for _, pkg := range symbols.Symbols {
+		for _, v := range pkg {
+			t := v.Type()
+			if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || v.Kind() != reflect.Pointer || !v.IsNil() {
+				continue // only types are exported as typed nil pointers
+			}
+			for m := range t.NumMethod() {
+				method := t.Method(m)
+				for i := 1; i < method.Type.NumIn(); i++ {
+					dim, ok := q.DimOf(method.Type.In(i))
+					if !ok {
+						continue
+					}
+					if index[method.Name] == nil {
+						index[method.Name] = map[int][]q.Dim{}
+					}
+					if !slices.Contains(index[method.Name][i-1], dim) {
+						index[method.Name][i-1] = append(index[method.Name][i-1], dim)
+					}
+				}
+			}
+		}
+	}
+	for _, byArg := range index {
+		for _, dims := range byArg {
+			slices.Sort(dims)
+		}
+	}
+	return index
+})
 
 // bareNumber matches a numeric literal, possibly signed or in parentheses.
 func bareNumber(e ast.Expr) (string, bool) {

@@ -2,6 +2,7 @@
 motor := motors.NewLinear("m1")
 motor.SetPosition(5)
 motor.SetPosition(-0.5)
+f := func(m *motors.Linear) { m.SetPosition(3) }
 go fmt.Println("raw goroutine")
 var a []int
 a[3]
@@ -18,6 +19,7 @@ import "github.com/nowhere/pkg"
 // Output:
 // Sorry, motor.SetPosition(5): the number 5 has no unit (it would mean 5 m); write 5 * q.MM
 // Sorry, motor.SetPosition(-0.5): the number -0.5 has no unit (it would mean -0.5 m); write -0.5 * q.MM
+// Sorry, m.SetPosition(3): the number 3 has no unit; write 3 * q.MM or 3 * q.Deg
 // Sorry, a go statement cannot run in the shell: use start(f) to run f as a task
 // Sorry, panic: reflect: slice index out of range
 // Sorry, panic: on purpose
