@@ -74,6 +74,7 @@ func TestRewrite(t *testing.T) {
 		{"await gather(a, b)", "_show_(_aw_( gather(a, b)))"},
 		{"r := (await t).(int) + 1", "r := (_aw_( t)).(int) + 1"},
 		{"await := 3", "await := 3"},
+		{"f := func(ctx context.Context) { g := func() { await t }; g() }", "f := func(ctx context.Context) { g := func() { _awc(ctx, t) }; g() }"},
 		{"t := start(corofunc)", `t := start(corofunc, "corofunc")`},
 		{"run := background(f)", `run := background(f, "f")`},
 	}

@@ -127,7 +127,8 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			firstErr = e
 		}
 	}
-	// funcs holds, for each enclosing function, whether ctx is in scope.
+	// funcs holds, for each enclosing function, whether it has a ctx
+	// parameter.
 	var funcs []bool
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -170,7 +171,8 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			switch {
 			case len(funcs) == 0:
 				edits = append(edits, edit{off, off + 5, awaitTop})
-			case funcs[len(funcs)-1]:
+			case slices.Contains(funcs, true):
+				// ctx is in scope, the function's own or an enclosing one's.
 				edits = append(edits, edit{off, off + 5, awaitFunc + "ctx,"})
 			default:
 				fail(u.Pos(), "await inside a function needs its context: declare the function as func(ctx context.Context) ...")
