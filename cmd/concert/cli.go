@@ -58,6 +58,12 @@ func (e *env) note(format string, args ...any) {
 	fmt.Fprintf(e.Err, format+"\n", args...)
 }
 
+// noteReplaced tells the user how to get back a session that a forced
+// write replaced (store.Write keeps it in the trash).
+func (e *env) noteReplaced(name string) {
+	e.note("The session it replaced is in the trash; to get it back: concert mv %s %s-new && concert restore %s", name, name, name)
+}
+
 // sessionCommands returns the session management commands for the root's
 // AddCommand list.
 func sessionCommands(e *env) []*cobra.Command {

@@ -91,10 +91,19 @@ func TestInitTemplate(t *testing.T) {
 	if got := store.Summary([]byte(src)); got != "tomo: say here what this session is for." {
 		t.Errorf("summary %q", got)
 	}
-	if _, errOut, code := run(e, "init", "tomo", "--force"); code != 0 || !strings.HasPrefix(errOut, "Created session tomo") {
+	wantNote := "The session it replaced is in the trash; to get it back: concert mv tomo tomo-new && concert restore tomo\n"
+	if _, errOut, code := run(e, "init", "tomo", "--force"); code != 0 || !strings.HasPrefix(errOut, "Created session tomo") || !strings.HasSuffix(errOut, wantNote) {
 		t.Errorf("init --force: %q, %d", errOut, code)
 	}
 	if src := fileText(t, filepath.Join(st.Dir, "tomo.go")); strings.Contains(src, "import") && strings.Contains(src, "encoding/json") {
 		t.Errorf("init --force kept the old session")
+	}
+	for _, args := range [][]string{{"mv", "tomo", "tomo-new"}, {"restore", "tomo"}} {
+		if _, errOut, code := run(e, args...); code != 0 {
+			t.Fatalf("%v: %q, %d", args, errOut, code)
+		}
+	}
+	if src := fileText(t, filepath.Join(st.Dir, "tomo.go")); !strings.Contains(src, "encoding/json") {
+		t.Errorf("restore after init --force did not bring back the replaced session:\n%s", src)
 	}
 }

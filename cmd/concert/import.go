@@ -112,10 +112,17 @@ func (o *importOptions) run(ctx context.Context) error {
 		}
 	}
 	for _, im := range all {
+		replacing, err := st.Exists(im.name)
+		if err != nil {
+			return err
+		}
 		if err := st.Write(im.name, im.src, o.force); err != nil {
 			return fmt.Errorf("import %s: %w", im.from, err)
 		}
 		o.note("Imported %s from %s", im.name, im.from)
+		if replacing {
+			o.noteReplaced(im.name)
+		}
 	}
 	return nil
 }

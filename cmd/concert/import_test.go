@@ -53,7 +53,7 @@ func TestImport(t *testing.T) {
 	}{
 		{[]string{"import", scan, srv.URL + "/s/tomo.go"}, "Imported scan from " + scan + "\nImported tomo from " + srv.URL + "/s/tomo.go\n", 0, "scan.go tomo.go"},
 		{[]string{"import", scan}, "concert: import " + scan + `: session "scan" exists already (` + filepath.Join(st.Dir, "scan.go") + "); --force replaces it; nothing imported\n", 1, "scan.go tomo.go"},
-		{[]string{"import", "--force", scan}, "Imported scan from " + scan + "\n", 0, "scan.go tomo.go"},
+		{[]string{"import", "--force", scan}, "Imported scan from " + scan + "\nThe session it replaced is in the trash; to get it back: concert mv scan scan-new && concert restore scan\n", 0, "scan.go tomo.go"},
 		{[]string{"import", write("new.go", "z := 3\n"), srv.URL + "/s/missing.go"}, "concert: import " + srv.URL + "/s/missing.go: the server answered 404 Not Found; nothing imported\n", 1, "scan.go tomo.go"},
 		{[]string{"import", srv.URL + "/s/page.go"}, "concert: import " + srv.URL + "/s/page.go: it does not parse as a session; nothing imported:\n" + srv.URL + "/s/page.go:1:1: expected statement, found '<'\n", 1, "scan.go tomo.go"},
 		{[]string{"import", broken}, "concert: import " + broken + ": it does not parse as a session; nothing imported:\n" + broken + ":2:6: expected operand, found ':='\n", 1, "scan.go tomo.go"},

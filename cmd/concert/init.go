@@ -59,6 +59,10 @@ func (o *initOptions) run() error {
 	if err != nil {
 		return err
 	}
+	replacing, err := st.Exists(o.name)
+	if err != nil {
+		return err
+	}
 	if err := st.Write(o.name, src, o.force); err != nil {
 		if errors.As(err, new(*store.ExistsError)) {
 			return fmt.Errorf("%w; --force replaces it", err)
@@ -67,6 +71,9 @@ func (o *initOptions) run() error {
 	}
 	p, _ := st.Path(o.name)
 	o.note("Created session %s at %s; edit it with: concert edit %s", o.name, p, o.name)
+	if replacing {
+		o.noteReplaced(o.name)
+	}
 	return nil
 }
 

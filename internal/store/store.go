@@ -188,9 +188,10 @@ func (s *Store) List() ([]Info, error) {
 }
 
 // Write stores src as the user session name. Without force it refuses, with
-// an *ExistsError, to replace a session. The file appears whole or not at
-// all: src goes to a temporary file that is then linked or renamed into
-// place.
+// an *ExistsError, to replace a session; with force it keeps the session it
+// replaces in the trash, as Remove does, so that a forced init or import
+// on the wrong name loses nothing. The file appears whole or not at all
+// (see WriteFile).
 func (s *Store) Write(name string, src []byte, force bool) error {
 	p, err := s.Path(name)
 	if err != nil {
@@ -198,6 +199,11 @@ func (s *Store) Write(name string, src []byte, force bool) error {
 	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
+	}
+	if force {
+		if _, err := s.trash(name, p, os.Link); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	err = WriteFile(p, src, force)
 	if errors.Is(err, fs.ErrExist) {
@@ -307,6 +313,16 @@ func (s *Store) Remove(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return s.trash(name, p, os.Rename)
+}
+
+// trash puts the session file p of name in the trash with put (os.Rename
+// to move it there, os.Link to keep it in place too) and returns its path
+// there.
+func (s *Store) trash(name, p string, put func(from, to string) error) (string, error) {
+	if _, err := os.Lstat(p); err != nil {
+		return "", err
+	}
 	dir := s.trashDir(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -315,7 +331,7 @@ func (s *Store) Remove(name string) (string, error) {
 	// session of the same name again must not lose the earlier one.
 	stamp := time.Now().UTC().Format("20060102T150405.000000000Z")
 	to := filepath.Join(dir, stamp+".go")
-	if err := os.Rename(p, to); err != nil {
+	if err := put(p, to); err != nil {
 		return "", err
 	}
 	return to, nil

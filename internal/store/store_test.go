@@ -212,3 +212,25 @@ func TestWriteFile(t *testing.T) {
 		})
 	}
 }
+
+// TestForcedWriteKeepsBackup: init --force or import --force on the wrong
+// name must not lose the session it replaces; Restore brings it back once
+// the new one is out of the way.
+func TestForcedWriteKeepsBackup(t *testing.T) {
+	s := testStore(t)
+	if err := s.Write("scan", []byte("mine\n"), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write("scan", []byte("template\n"), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Move("scan", "scan-new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Restore("scan"); err != nil {
+		t.Fatalf("Restore after a forced Write: %v", err)
+	}
+	if src, _, _ := s.Load("scan"); string(src) != "mine\n" {
+		t.Errorf("restored session holds %q; want the replaced one", src)
+	}
+}
