@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -201,7 +202,7 @@ func (s *Store) Write(name string, src []byte, force bool) error {
 		return err
 	}
 	if force {
-		if _, err := s.trash(name, p, os.Link); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if _, err := s.trash(name, p, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
@@ -244,14 +245,33 @@ func WriteFile(path string, data []byte, replace bool) error {
 	return os.Link(tmp.Name(), path)
 }
 
-// linkNew makes dst a name of the file src unless dst exists, so that it
-// never replaces a session (see WriteFile).
-func linkNew(src, dst, name string) error {
-	err := os.Link(src, dst)
+// moveNew moves the file from to the session file to of name, never
+// replacing a session: it fails with an *ExistsError if to exists.
+func moveNew(from, to, name string) error {
+	err := transfer(from, to, false)
 	if errors.Is(err, fs.ErrExist) {
-		return &ExistsError{Name: name, Path: dst}
+		return &ExistsError{Name: name, Path: to}
 	}
 	return err
+}
+
+// transfer gives the file from the name to, unless to exists (an error
+// matching fs.ErrExist), by a link, so that it never replaces a file (see
+// WriteFile); keep leaves from in place too. Across file systems, where no
+// link can be made ($CONCERT_SESSIONS_DIR elsewhere than the trash), it
+// copies whole or not at all instead.
+func transfer(from, to string, keep bool) error {
+	err := os.Link(from, to)
+	if errors.Is(err, syscall.EXDEV) {
+		var data []byte
+		if data, err = os.ReadFile(from); err == nil {
+			err = WriteFile(to, data, false)
+		}
+	}
+	if err != nil || keep {
+		return err
+	}
+	return os.Remove(from)
 }
 
 // Copy makes dst a copy of session src, which may be bundled. It never
@@ -277,10 +297,7 @@ func (s *Store) Move(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := linkNew(from, to, dst); err != nil {
-		return err
-	}
-	return os.Remove(from)
+	return moveNew(from, to, dst)
 }
 
 // userPath returns the file of an existing user session, or says why there
@@ -313,13 +330,12 @@ func (s *Store) Remove(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return s.trash(name, p, os.Rename)
+	return s.trash(name, p, false)
 }
 
-// trash puts the session file p of name in the trash with put (os.Rename
-// to move it there, os.Link to keep it in place too) and returns its path
-// there.
-func (s *Store) trash(name, p string, put func(from, to string) error) (string, error) {
+// trash puts the session file p of name in the trash and returns its path
+// there; keep leaves p in place too.
+func (s *Store) trash(name, p string, keep bool) (string, error) {
 	if _, err := os.Lstat(p); err != nil {
 		return "", err
 	}
@@ -331,7 +347,7 @@ func (s *Store) trash(name, p string, put func(from, to string) error) (string, 
 	// session of the same name again must not lose the earlier one.
 	stamp := time.Now().UTC().Format("20060102T150405.000000000Z")
 	to := filepath.Join(dir, stamp+".go")
-	if err := put(p, to); err != nil {
+	if err := transfer(p, to, keep); err != nil {
 		return "", err
 	}
 	return to, nil
@@ -386,8 +402,5 @@ func (s *Store) Restore(name string) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
 	}
-	if err := linkNew(b, p, name); err != nil {
-		return err
-	}
-	return os.Remove(b)
+	return moveNew(b, p, name)
 }

@@ -234,3 +234,45 @@ func TestForcedWriteKeepsBackup(t *testing.T) {
 		t.Errorf("restored session holds %q; want the replaced one", src)
 	}
 }
+
+// TestTrashOnAnotherFileSystem: with CONCERT_SESSIONS_DIR on another file
+// system than the data directory, rm, restore and a forced write still
+// keep every session.
+func TestTrashOnAnotherFileSystem(t *testing.T) {
+	other, err := os.MkdirTemp("/dev/shm", "concert-sessions-")
+	if err != nil {
+		t.Skip("no /dev/shm:", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(other) })
+	data := t.TempDir()
+	if sameDevice(other, data) {
+		t.Skip("/dev/shm is on the same file system as", data)
+	}
+	t.Setenv("XDG_DATA_HOME", data)
+	t.Setenv(EnvSessionsDir, other)
+	s, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		op  string
+		run func() error
+	}{
+		{"write", func() error { return s.Write("scan", []byte("one\n"), false) }},
+		{"rm", func() error { _, err := s.Remove("scan"); return err }},
+		{"restore", func() error { return s.Restore("scan") }},
+		{"forced write", func() error { return s.Write("scan", []byte("two\n"), true) }},
+		{"mv", func() error { return s.Move("scan", "scan-new") }},
+		{"restore the replaced one", func() error { return s.Restore("scan") }},
+	}
+	for _, st := range steps {
+		if err := st.run(); err != nil {
+			t.Fatalf("%s: %v", st.op, err)
+		}
+	}
+	for name, want := range map[string]string{"scan": "one\n", "scan-new": "two\n"} {
+		if src, _, _ := s.Load(name); string(src) != want {
+			t.Errorf("%s holds %q; want %q", name, src, want)
+		}
+	}
+}
