@@ -100,17 +100,13 @@ func (o *startOptions) run(ctx context.Context) error {
 	defer slog.SetDefault(prev)
 	slog.Info("session start", "path", path)
 
-	in, _ := o.In.(*os.File)
-	if in == nil {
-		in = os.Stdin
-	}
 	sessionStatus = repl.Run(ctx, repl.Config{
 		Name:           name,
 		Source:         src,
 		Filename:       path,
 		Init:           o.init,
 		NonInteractive: o.nonInteractive,
-		Stdin:          in,
+		Stdin:          o.In,
 		Stdout:         o.Out,
 		Stderr:         o.Err,
 		HistoryFile:    historyFile(name),

@@ -190,9 +190,10 @@ func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error 
 		// right-hand side alone gives the real message.
 		for _, r := range p.rhs {
 			if _, rerr := s.evalText("_ = "+r, file); rerr != nil {
+				// The first failure can leave the name half declared, so
+				// the retry may fail as an incomplete type, with a position.
 				if m := incomplete.FindStringSubmatch(rerr.Error()); m != nil {
-					e.Msg = "undefined: " + m[1]
-					return e
+					return positioned(file, m[1], m[2], "undefined: "+m[3])
 				}
 				return rerr
 			}
@@ -236,7 +237,7 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 
 var importPath = regexp.MustCompile(`import ("[^"]*")`)
 
-var incomplete = regexp.MustCompile(`incomplete type (\w+)`)
+var incomplete = regexp.MustCompile(`(\d+):(\d+): incomplete type (\w+)`)
 
 var errPos = regexp.MustCompile(`^(?:(.+?):)?(\d+):(\d+): (?s:(.*))$`)
 

@@ -238,7 +238,8 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 		p.text = directive + showFunc + directive + expr + ")"
 	case *ast.AssignStmt:
 		for _, r := range st.Rhs {
-			p.rhs = append(p.rhs, directive+apply(offset(r.Pos()), offset(r.End())))
+			at := fset.Position(r.Pos())
+			p.rhs = append(p.rhs, fmt.Sprintf("/*line :%d:%d*/", at.Line, at.Column)+apply(offset(r.Pos()), offset(r.End())))
 		}
 		if st.Tok == token.DEFINE {
 			for _, l := range st.Lhs {
