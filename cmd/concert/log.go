@@ -115,6 +115,19 @@ func (p *logPrinter) add(line string) {
 	}
 }
 
+// addLines adds the whole lines of b and returns the rest, a line still
+// being written.
+func (p *logPrinter) addLines(b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return b
+		}
+		p.add(string(b[:i]))
+		b = b[i+1:]
+	}
+}
+
 // caughtUp prints what was held back; from now on records print at once.
 func (p *logPrinter) caughtUp() {
 	for _, l := range p.held {
@@ -162,15 +175,7 @@ func (o *logOptions) read(ctx context.Context, path string, p *logPrinter) error
 		if f != nil {
 			n, err := f.Read(buf)
 			if n > 0 {
-				pending = append(pending, buf[:n]...)
-				for {
-					i := bytes.IndexByte(pending, '\n')
-					if i < 0 {
-						break
-					}
-					p.add(string(pending[:i]))
-					pending = pending[i+1:]
-				}
+				pending = p.addLines(append(pending, buf[:n]...))
 				continue
 			}
 			if err != nil && err != io.EOF {
@@ -189,6 +194,11 @@ func (o *logOptions) read(ctx context.Context, path string, p *logPrinter) error
 			held, err1 := f.Stat()
 			now, err2 := os.Stat(path)
 			if err1 == nil && (err2 != nil || !os.SameFile(held, now)) {
+				// Records written between our last read and the
+				// rotation are still in it, and come first.
+				if rest, err := io.ReadAll(f); err == nil {
+					p.addLines(append(pending, rest...))
+				}
 				f.Close()
 				f, pending = nil, nil
 				// Rotated more than once since we looked: the files
