@@ -4,6 +4,7 @@ package repl_test
 
 import (
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,16 +16,17 @@ const wait = 20 * time.Second
 
 // shell starts `concert start tutorial` in a pseudo-terminal with the XDG
 // directories under home and waits for the prompt.
-func shell(t *testing.T, home string) *ptytest.Term {
+func shell(t *testing.T, home string, env ...string) *ptytest.Term {
 	t.Helper()
 	race, raceDir := raceEnv(t)
 	t.Cleanup(func() { checkRaces(t, raceDir) })
-	term := ptytest.Start(t, ptytest.Options{Env: []string{
+	env = append([]string{
 		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
 		race,
-	}}, ptytest.Concert(t), "start", "tutorial")
+	}, env...)
+	term := ptytest.Start(t, ptytest.Options{Env: env}, ptytest.Concert(t), "start", "tutorial")
 	term.WaitFor("tutorial > ", wait)
 	return term
 }
@@ -198,5 +200,15 @@ func TestPromptTypeahead(t *testing.T) {
 	term.SendString("40 + 2") // typed while the command runs
 	term.WaitFor("tutorial > 40 + 2", wait)
 	run(term, "", "\n42\n")
+	exit(t, term)
+}
+
+func TestPromptColours(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir(), "NO_COLOR=")
+	run(term, "nope", "Sorry, undefined: nope")
+	if !strings.Contains(string(term.Raw()), "\x1b[31mSorry, undefined: nope") {
+		t.Errorf("the error line is not red:\n%q", term.Raw())
+	}
 	exit(t, term)
 }

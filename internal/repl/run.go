@@ -64,9 +64,9 @@ func Run(ctx context.Context, c Config) int {
 		fmt.Fprintf(c.Stderr, "concert: %v\n", err)
 		return 1
 	}
-	r := &runner{s: s, c: c, p: p, errOut: c.Stderr}
+	r := &runner{s: s, c: c, p: p, errOut: c.Stderr, color: colorTerminal(c.Stderr)}
 	if p != nil {
-		r.errOut = out
+		r.errOut, r.color = out, !color.NoColor
 		p.s = s
 	}
 	defer r.shutdown()
@@ -120,7 +120,15 @@ type runner struct {
 	p      *prompter
 	keys   keyHandler
 	errOut io.Writer
+	color  bool // errors in red
 	status int
+}
+
+// colorTerminal reports whether w is a terminal that may show colours
+// (NO_COLOR unset).
+func colorTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && !color.NoColor && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == ""
 }
 
 // command runs src as the foreground task and prints its error, if any.
@@ -168,10 +176,12 @@ func (r *runner) report(err error) {
 		slog.Debug("panic", "stack", string(pe.Stack))
 	}
 	line := "Sorry, " + strings.ReplaceAll(msg, "\n", " ")
-	if color.NoColor {
+	if !r.color {
 		fmt.Fprintln(r.errOut, line)
 		return
 	}
+	// fatih/color decides by stdout alone; the choice here is errOut's.
+	red.EnableColor()
 	red.Fprintln(r.errOut, line)
 }
 
