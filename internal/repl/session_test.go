@@ -46,8 +46,11 @@ func TestSessions(t *testing.T) {
 	}, {
 		name:  "the README's session",
 		args:  []string{"start", "scan"},
-		stdin: "await scan(3)\nm.Position()\n",
-		want:  "3\n2 mm\n",
+		stdin: "await scan(3)\nm.Position()\npdoc()\ntasks()\n",
+		want: "3\n2 mm\n" +
+			"func baseValue() int\n    baseValue is what base gives to sessions that load it.\n" +
+			"func scan(n int) *Task\n    scan moves m to n positions 1 mm apart and grabs a frame at each.\n" +
+			"no tasks running\n",
 	}, {
 		name:   "a missing init file is an error",
 		args:   []string{"start", "uses_base", "--init", "testdata/none.go", "--non-interactive"},
