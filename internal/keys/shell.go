@@ -242,8 +242,19 @@ func (s *Shell) HandleSignals() (stop func()) {
 	}
 }
 
+// terminate writes to the terminal itself: Out may be the line editor's,
+// which shows output only when it next draws the prompt, and it will not.
+// The message starts on a line of its own, also when the prompt was shown.
 func (s *Shell) terminate(sig syscall.Signal) {
-	s.println(fmt.Sprintf("Caught %s: emergency stop, then exit.", unix.SignalName(sig)))
+	say := s.println
+	if s.tty != nil {
+		say = func(msg string) {
+			s.outMu.Lock()
+			defer s.outMu.Unlock()
+			fmt.Fprintln(s.tty, msg)
+		}
+	}
+	say(fmt.Sprintf("\nCaught %s: emergency stop, then exit.", unix.SignalName(sig)))
 	stopped := make(chan Report, 1)
 	go func() {
 		defer s.logPanic("emergency stop")
@@ -253,12 +264,12 @@ func (s *Shell) terminate(sig syscall.Signal) {
 	}()
 	select {
 	case r := <-stopped:
-		s.println(r.String())
+		say(r.String())
 		ctx, cancel := context.WithTimeout(context.Background(), exitTaskTimeout)
 		_ = s.sched.Wait(ctx)
 		cancel()
 	case <-time.After(exitStopTimeout):
-		s.println(fmt.Sprintf("Emergency stop did not finish within %v; exiting anyway.", exitStopTimeout))
+		say(fmt.Sprintf("Emergency stop did not finish within %v; exiting anyway.", exitStopTimeout))
 	}
 	restoreFinal()
 	s.exit(128 + int(sig))

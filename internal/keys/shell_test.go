@@ -270,6 +270,21 @@ func TestShellInterruptAtPrompt(t *testing.T) {
 	}
 }
 
+// screen reads what was written to the terminal.
+func screen(t *testing.T, master *os.File) string {
+	t.Helper()
+	master.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	var out []byte
+	buf := make([]byte, 256)
+	for {
+		n, err := master.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			return string(out)
+		}
+	}
+}
+
 // resetTerm undoes what a faked exit left: the final restore.
 func resetTerm(t *testing.T) {
 	t.Cleanup(func() {
@@ -311,10 +326,13 @@ func TestShellSignals(t *testing.T) {
 					t.Errorf("%v ended with %v; want cancelled by the emergency stop", task, err)
 				}
 			}
-			want := "Caught " + map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP", syscall.SIGQUIT: "SIGQUIT"}[tt.sig] +
-				": emergency stop, then exit.\nEmergency stop: 2 tasks cancelled, 2 devices stopped\n"
-			if got := st.out.String(); got != want {
-				t.Errorf("output = %q; want %q", got, want)
+			want := "\r\nCaught " + map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP", syscall.SIGQUIT: "SIGQUIT"}[tt.sig] +
+				": emergency stop, then exit.\r\nEmergency stop: 2 tasks cancelled, 2 devices stopped\r\n"
+			if got := screen(t, st.master); got != want {
+				t.Errorf("screen = %q; want %q", got, want)
+			}
+			if out := st.out.String(); out != "" {
+				t.Errorf("output = %q; want it all on the terminal", out)
 			}
 			if after := termios(t, st.sh.tty); after != before {
 				t.Errorf("terminal after %v = %+v; want as guarded %+v", tt.sig, after, before)
