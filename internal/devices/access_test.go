@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/internal/devtest"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/shutters"
@@ -46,7 +47,7 @@ func TestPlainSetWaitsForLockedSequence(t *testing.T) {
 		return err
 	})
 	close(proceed)
-	if _, err := within(t, "locked sequence", lock); err != nil {
+	if _, err := devtest.Within(t, "locked sequence", lock); err != nil {
 		t.Fatal(err)
 	}
 	if end != 2*q.MM {
@@ -55,7 +56,7 @@ func TestPlainSetWaitsForLockedSequence(t *testing.T) {
 	if otherEnded {
 		t.Errorf("the other task's set ended while the lock was held: %v", other.Err())
 	}
-	if _, err := within(t, "other set", other); err != nil {
+	if _, err := devtest.Within(t, "other set", other); err != nil {
 		t.Fatal(err)
 	}
 	if m.Position() != 5*q.MM || s.State() != devices.Open {
@@ -86,7 +87,7 @@ func TestLockOrderDoesNotMatter(t *testing.T) {
 			devices.Exclusive(body, b, a.Param("position"), a))
 	}
 	g := tasks.Start(func(ctx context.Context) error { _, err := tasks.Gather(ctx, ts...); return err })
-	if _, err := within(t, "locks in opposite orders", g); err != nil {
+	if _, err := devtest.Within(t, "locks in opposite orders", g); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -115,14 +116,14 @@ func TestLockReleasedOnEveryPath(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 			lock.Cancel()
 		}
-		_, err := within(t, tt.name, lock)
+		_, err := devtest.Within(t, tt.name, lock)
 		if !tt.want(err) {
 			t.Errorf("%s: error = %v", tt.name, err)
 		}
 		if h := m.Holder(); h != nil {
 			t.Errorf("%s: still held by %v", tt.name, h)
 		}
-		if _, err := within(t, tt.name+": set after", m.SetPosition(0.01*q.MM)); err != nil {
+		if _, err := devtest.Within(t, tt.name+": set after", m.SetPosition(0.01*q.MM)); err != nil {
 			t.Errorf("%s: set after release: %v", tt.name, err)
 		}
 	}
@@ -139,7 +140,7 @@ func TestWaitingForLockIsCancellable(t *testing.T) {
 	waiter.Cancel()
 	set.Cancel()
 	for name, task := range map[string]*tasks.Task{"waiting lock": waiter, "waiting set": set} {
-		if _, err := within(t, name, task); !errors.Is(err, tasks.ErrCancelled) {
+		if _, err := devtest.Within(t, name, task); !errors.Is(err, tasks.ErrCancelled) {
 			t.Errorf("%s: error = %v; want cancelled", name, err)
 		}
 	}
@@ -147,7 +148,7 @@ func TestWaitingForLockIsCancellable(t *testing.T) {
 		t.Errorf("holder ended: %v", holder.Err())
 	}
 	close(release)
-	within(t, "holder", holder)
+	devtest.Within(t, "holder", holder)
 	if m.Position() != 0 {
 		t.Errorf("a cancelled waiting set moved the motor to %v", m.Position())
 	}
@@ -167,7 +168,7 @@ func TestLockIsReentrant(t *testing.T) {
 		_, err := s.Open().Await(ctx)
 		return err
 	}, s, m)
-	if _, err := within(t, "nested lock", outer); err != nil {
+	if _, err := devtest.Within(t, "nested lock", outer); err != nil {
 		t.Fatal(err)
 	}
 	if m.Position() != 1*q.MM || s.State() != devices.Open {
@@ -188,7 +189,7 @@ func TestEmergencyStopDuringLockedMove(t *testing.T) {
 		return err
 	}, m)
 	<-started
-	eventually(t, "moved", func() bool { return m.Position() > 0 })
+	devtest.Eventually(t, "moved", func() bool { return m.Position() > 0 })
 	if err := m.EmergencyStop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestEmergencyStopDuringLockedMove(t *testing.T) {
 	if p <= 0 || p >= 50*q.MM || m.State() != devices.Standby {
 		t.Errorf("after emergency stop: %v %s; want between 0 and 50 mm, standby", p, m.State())
 	}
-	if _, err := within(t, "lock", lock); !errors.Is(err, tasks.ErrEmergencyStop) {
+	if _, err := devtest.Within(t, "lock", lock); !errors.Is(err, tasks.ErrEmergencyStop) {
 		t.Errorf("lock error = %v; want emergency stop", err)
 	}
 	time.Sleep(30 * time.Millisecond)
@@ -272,11 +273,11 @@ func TestEmergencyStopIgnoresLocksAndWaitingOps(t *testing.T) {
 	if err := m.EmergencyStop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := within(t, "queued set", queued); !errors.Is(err, tasks.ErrEmergencyStop) {
+	if _, err := devtest.Within(t, "queued set", queued); !errors.Is(err, tasks.ErrEmergencyStop) {
 		t.Errorf("queued set: %v; want cancelled by emergency stop", err)
 	}
 	once.Do(func() { close(release) })
-	within(t, "holder", holder)
+	devtest.Within(t, "holder", holder)
 	if m.Position() != 0 {
 		t.Errorf("emergency stop let a queued move run: %v", m.Position())
 	}
@@ -294,7 +295,7 @@ func TestOperationCalledBeforeEmergencyStopDoesNotStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		stopped := m.Position()
-		if _, err := within(t, "move", move); !errors.Is(err, tasks.ErrEmergencyStop) {
+		if _, err := devtest.Within(t, "move", move); !errors.Is(err, tasks.ErrEmergencyStop) {
 			t.Fatalf("move called before the emergency stop: error = %v; want emergency stop", err)
 		}
 		time.Sleep(time.Millisecond)
@@ -340,7 +341,7 @@ func TestStoppedOperationCannotUndoEmergencyStop(t *testing.T) {
 			cancel()
 			b.EmergencyStop(done)
 			close(finish)
-			_, err := within(t, "operation", op)
+			_, err := devtest.Within(t, "operation", op)
 			if s := b.State(); s != devices.Closed {
 				t.Errorf("state after the emergency stop = %s; want closed", s)
 			}
@@ -366,7 +367,7 @@ func TestConcurrentStashRestore(t *testing.T) {
 		all = append(all, p.Stash(), p.Restore())
 	}
 	for _, task := range all {
-		within(t, task.Name(), task)
+		devtest.Within(t, task.Name(), task)
 	}
 }
 
@@ -398,7 +399,7 @@ func TestNestedExclusiveMayNotAddTargets(t *testing.T) {
 				_, err := devices.Exclusive(func() {}, tt.inner...).Await(ctx)
 				return err
 			}, tt.outer...)
-			_, err := within(t, "outer", outer)
+			_, err := devtest.Within(t, "outer", outer)
 			var nerr *devices.NestingError
 			switch {
 			case tt.wantErr == "" && err != nil:
@@ -435,7 +436,7 @@ func TestExclusiveWaitingHoldsNothing(t *testing.T) {
 	time.Sleep(20 * time.Millisecond) // room for the second to start waiting
 	close(proceed)
 	for name, task := range map[string]*tasks.Task{"first": first, "second": second} {
-		if _, err := within(t, name, task); err != nil {
+		if _, err := devtest.Within(t, name, task); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

@@ -12,10 +12,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/internal/devtest"
 	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
@@ -38,32 +38,6 @@ func fastMotor(t testing.TB, name string) *motors.Linear {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// within fails the test if task has not ended after a second: a deadlock.
-func within(t *testing.T, what string, task *tasks.Task) (any, error) {
-	t.Helper()
-	select {
-	case <-task.Done():
-		return task.Result()
-	case <-time.After(5 * time.Second):
-		t.Fatalf("%s: still %s after 5 s", what, task.State())
-		return nil, nil
-	}
-}
-
-// eventually waits until cond holds; the machine may be slow, so tests
-// poll instead of sleeping a fixed time.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Errorf("not %s after 5 s", what)
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // logRecords captures what the devices log while f runs.
@@ -344,7 +318,7 @@ func TestCancelledSetIsLoggedWithWhereItStopped(t *testing.T) {
 	m := motors.NewLinear("m")
 	recs := setRecords(logRecords(func() {
 		move := m.SetPosition(10 * q.MM)
-		eventually(t, "moved", func() bool { return m.Position() > 0 })
+		devtest.Eventually(t, "moved", func() bool { return m.Position() > 0 })
 		move.Cancel()
 		move.Await(ctx)
 	}))

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/internal/devtest"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/tasks"
@@ -29,7 +31,7 @@ func TestMoveTakesTime(t *testing.T) {
 	}
 	start := time.Now()
 	task := m.SetPosition(5 * q.MM)
-	eventually(t, "moving", func() bool { return m.State() == devices.Moving })
+	devtest.Eventually(t, "moving", func() bool { return m.State() == devices.Moving })
 	if _, err := task.Await(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func TestCancelledMoveStopsBetween(t *testing.T) {
 	m := motors.NewLinear("motor")
 	m.SetMotionVelocity(10 * q.MMPerS).Await(ctx)
 	task := m.SetPosition(10 * q.MM)
-	eventually(t, "moved", func() bool { return m.Position() > 0 })
+	devtest.Eventually(t, "moved", func() bool { return m.Position() > 0 })
 	task.Cancel()
 	_, err := task.Await(ctx)
 	if !errors.Is(err, tasks.ErrCancelled) {
@@ -93,7 +95,7 @@ func TestHardLimit(t *testing.T) {
 func TestStop(t *testing.T) {
 	m := motors.NewRotation("rot")
 	move := m.SetPosition(90 * q.Deg)
-	eventually(t, "moved", func() bool { return m.Position() > 0 })
+	devtest.Eventually(t, "moved", func() bool { return m.Position() > 0 })
 	if _, err := m.Stop().Await(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestContinuous(t *testing.T) {
 
 	r := motors.NewContinuousRotation("stage")
 	r.SetVelocity(90 * q.DegPerS).Await(ctx)
-	eventually(t, "turned", func() bool { return r.Position() > 0 })
+	devtest.Eventually(t, "turned", func() bool { return r.Position() > 0 })
 	if err := r.EmergencyStop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -144,13 +146,13 @@ func TestSecondMoveFailsNamingTask(t *testing.T) {
 		_, err := m.SetPosition(1 * q.MM).Await(ctx)
 		return err
 	}, tasks.Named("scan"))
-	eventually(t, "moving", func() bool { return m.State() == devices.Moving })
+	devtest.Eventually(t, "moving", func() bool { return m.State() == devices.Moving })
 	_, err := m.SetPosition(2 * q.MM).Await(ctx)
 	var be *devices.BusyError
 	if !errors.As(err, &be) || be.Task != first {
 		t.Fatalf("second move: error = %v; want BusyError naming task %d", err, first.ID())
 	}
-	want := "motor: cannot SetPosition while SetPosition runs for task " + itoa(first.ID()) + " scan; cancel that task or await it first"
+	want := "motor: cannot SetPosition while SetPosition runs for task " + strconv.FormatUint(first.ID(), 10) + " scan; cancel that task or await it first"
 	if err.Error() != want {
 		t.Errorf("error = %q; want %q", err, want)
 	}
@@ -158,30 +160,6 @@ func TestSecondMoveFailsNamingTask(t *testing.T) {
 	first.Await(ctx)
 	if _, err := m.SetPosition(0.01 * q.MM).Await(ctx); err != nil {
 		t.Errorf("move after cancelling the first: %v", err)
-	}
-}
-
-// eventually waits until cond holds; the machine may be slow, so it
-// polls instead of sleeping a fixed time.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not %s after 5 s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func itoa(n uint64) string {
-	b := []byte{}
-	for {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-		if n == 0 {
-			return string(b)
-		}
 	}
 }
 
