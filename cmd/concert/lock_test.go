@@ -41,6 +41,24 @@ func concertProcess(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// readySession starts `concert args...` and returns, with the pipe to its
+// stdin, once it has run a first command; the test's end kills it.
+func readySession(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
+	cmd := concertProcess(args...)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	fmt.Fprintln(stdin, `fmt.Println("ready")`)
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("concert %v said %q", args, line)
+	}
+	return cmd, stdin
+}
+
 // A session runs once at a time; killing it (SIGKILL: no cleanup at all)
 // leaves a lock that the next start clears with a note.
 func TestStartLockKilled(t *testing.T) {
@@ -48,18 +66,7 @@ func TestStartLockKilled(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("CONCERT_SESSIONS_DIR", "")
 
-	first := concertProcess("start", "tutorial")
-	stdin, _ := first.StdinPipe()
-	stdout, _ := first.StdoutPipe()
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer first.Process.Kill()
-	fmt.Fprintln(stdin, `fmt.Println("ready")`)
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	if line != "ready\n" {
-		t.Fatalf("first session said %q", line)
-	}
+	first, stdin := readySession(t, "start", "tutorial")
 	pid := first.Process.Pid
 
 	second := concertProcess("start", "tutorial")
@@ -73,7 +80,6 @@ func TestStartLockKilled(t *testing.T) {
 	first.Process.Kill()
 	first.Wait()
 	stdin.Close()
-	io.Copy(io.Discard, stdout)
 
 	third := concertProcess("start", "tutorial", "--non-interactive")
 	third.Stdin = strings.NewReader("")
@@ -87,17 +93,7 @@ func TestStartLockKilled(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("CONCERT_SESSIONS_DIR", dir)
 	os.WriteFile(dir+"/twice.go", []byte("// Twice.\n// concert:multi-instance\nx := 1\n"), 0o644)
-	a := concertProcess("start", "twice")
-	aIn, _ := a.StdinPipe()
-	aOut, _ := a.StdoutPipe()
-	if err := a.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer a.Process.Kill()
-	fmt.Fprintln(aIn, `fmt.Println("ready")`)
-	if line, _ := bufio.NewReader(aOut).ReadString('\n'); line != "ready\n" {
-		t.Fatalf("multi-instance session said %q", line)
-	}
+	a, aIn := readySession(t, "start", "twice")
 	b := concertProcess("start", "twice", "--non-interactive")
 	b.Stdin = strings.NewReader("")
 	if out, err := b.CombinedOutput(); err != nil || len(out) != 0 {
@@ -156,17 +152,7 @@ func TestStartFilenameLock(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	p := t.TempDir() + "/my scan.v2.go"
 	os.WriteFile(p, []byte("x := 1\n"), 0o644)
-	first := concertProcess("start", "--filename", p)
-	stdin, _ := first.StdinPipe()
-	stdout, _ := first.StdoutPipe()
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer first.Process.Kill()
-	fmt.Fprintln(stdin, `fmt.Println("ready")`)
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
-		t.Fatalf("session said %q", line)
-	}
+	first, stdin := readySession(t, "start", "--filename", p)
 	second := concertProcess("start", "--filename", p)
 	second.Stdin = strings.NewReader("")
 	out, _ := second.CombinedOutput()
