@@ -33,5 +33,6 @@
 // EmergencyStop on a device, and EmergencyStopAll on every live device,
 // ignore exclusive access and write locks: they cancel the device's
 // operations with tasks.ErrEmergencyStop and call the driver's stop at once.
-// They never start anything.
+// They never start anything, and have the last word: an operation they hit
+// can no longer change the device's state (see Control.SetState).
 package devices

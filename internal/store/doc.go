@@ -6,7 +6,7 @@
 // Files live under the XDG data directory (see github.com/adrg/xdg):
 //
 //	<data>/concert/sessions/NAME.go   user sessions ($CONCERT_SESSIONS_DIR overrides)
-//	<data>/concert/trash/NAME/*.go    removed sessions, newest restorable
+//	<data>/concert/trash/NAME/*.go    removed and replaced sessions, newest restorable
 //	<data>/concert/locks/NAME.lock    instance locks of running sessions
 //	<data>/concert/log/concert.log    the session log, rotated
 //
