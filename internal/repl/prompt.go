@@ -144,7 +144,7 @@ func (p *prompter) confirmExit() bool {
 
 // writer is the session's output: straight through while a command runs,
 // above the line being edited while the prompt is shown.
-func (p *prompter) writer(w io.Writer) io.Writer { return promptWriter{p} }
+func (p *prompter) writer() io.Writer { return promptWriter{p} }
 
 type promptWriter struct{ p *prompter }
 

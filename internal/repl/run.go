@@ -57,14 +57,14 @@ func Run(ctx context.Context, c Config) int {
 	var p *prompter
 	if interactive {
 		p = newPrompter(c, tty)
-		out = p.writer(c.Stdout)
+		out = p.writer()
 	}
 	s, err := NewSession(Options{Stdout: out, Stderr: c.Stderr, Loader: c.Loader})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "concert: %v\n", err)
 		return 1
 	}
-	r := &runner{s: s, c: c, p: p, errOut: c.Stderr, color: colorTerminal(c.Stderr)}
+	r := &runner{s: s, p: p, errOut: c.Stderr, color: colorTerminal(c.Stderr)}
 	if p != nil {
 		r.errOut, r.color = out, !color.NoColor
 		p.s = s
@@ -116,7 +116,6 @@ func Run(ctx context.Context, c Config) int {
 // runner runs commands and reports their outcome.
 type runner struct {
 	s      *Session
-	c      Config
 	p      *prompter
 	keys   keyHandler
 	errOut io.Writer
