@@ -47,6 +47,7 @@ func init() {
 		"LimitError":     reflect.ValueOf((*devices.LimitError)(nil)),
 		"LockError":      reflect.ValueOf((*devices.LockError)(nil)),
 		"Lockable":       reflect.ValueOf((*devices.Lockable)(nil)),
+		"NestingError":   reflect.ValueOf((*devices.NestingError)(nil)),
 		"Op":             reflect.ValueOf((*devices.Op)(nil)),
 		"ParamError":     reflect.ValueOf((*devices.ParamError)(nil)),
 		"ParamSpec":      reflect.ValueOf((*devices.ParamSpec)(nil)),
