@@ -132,3 +132,33 @@ func TestRotationBoundedAndLossless(t *testing.T) {
 		t.Errorf("LogFiles = %v; want small.log.2, small.log.1, small.log", got)
 	}
 }
+
+// TestLogRecoversFromFailedReopen: a log file that cannot be opened for a
+// moment (here a directory where it was) loses the records of that moment,
+// not every record after it.
+func TestLogRecoversFromFailedReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concert.log")
+	f, err := openRotating(path, 1<<20, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("lost\n")); err == nil {
+		t.Fatal("write to a log that is a directory succeeded")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("kept\n")); err != nil {
+		t.Fatalf("write once the log can be opened again: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "kept\n" {
+		t.Errorf("log holds %q; want %q", b, "kept\n")
+	}
+}

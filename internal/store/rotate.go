@@ -17,9 +17,10 @@ type rotatingFile struct {
 	max  int64 // rotate before a write would grow the file past max bytes
 	keep int   // rotated files kept
 
-	mu    sync.Mutex
-	f     *os.File
-	guard *fileLock // serialises writes and rotation between processes
+	mu     sync.Mutex
+	f      *os.File // nil after a failed reopen: the next Write tries again
+	closed bool
+	guard  *fileLock // serialises writes and rotation between processes
 }
 
 func openRotating(path string, max int64, keep int) (*rotatingFile, error) {
@@ -55,7 +56,7 @@ func (r *rotatingFile) reopen() error {
 func (r *rotatingFile) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.f == nil {
+	if r.closed {
 		return 0, os.ErrClosed
 	}
 	// The size check and the write must be one step for all processes, or
@@ -64,6 +65,11 @@ func (r *rotatingFile) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer r.guard.unlock()
+	if r.f == nil {
+		if err := r.reopen(); err != nil {
+			return 0, err
+		}
+	}
 	// Another process may have rotated: write where the path points now.
 	ours, err := r.f.Stat()
 	if err != nil {
@@ -109,11 +115,15 @@ func (r *rotatingFile) rotate() error {
 func (r *rotatingFile) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.f == nil {
+	if r.closed {
 		return nil
 	}
-	err := r.f.Close()
-	r.f = nil
+	r.closed = true
+	var err error
+	if r.f != nil {
+		err = r.f.Close()
+		r.f = nil
+	}
 	r.guard.close()
 	return err
 }
