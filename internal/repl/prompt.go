@@ -67,6 +67,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithPrefix(p.prefix()),
 		prompt.WithPrefixTextColor(prefixColor),
 		prompt.WithReader(p.reader),
+		prompt.WithWriter(keepTitle{prompt.NewStdoutWriter()}),
 		prompt.WithHistory(p.hist.entries()),
 		prompt.WithCompleter(p.s.complete),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
@@ -196,6 +197,12 @@ func (p *prompter) refresh(ed *prompt.Prompt) bool {
 	}
 	return true
 }
+
+// keepTitle is go-prompt's writer without its ClearTitle, which it calls
+// after every input and which would wipe the terminal's title.
+type keepTitle struct{ prompt.Writer }
+
+func (keepTitle) ClearTitle() {}
 
 // ttyReader is go-prompt's terminal reader with a queue in front: keys
 // typed while a command ran, and the refresh keys.
