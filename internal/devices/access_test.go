@@ -444,3 +444,30 @@ func TestExclusiveWaitingHoldsNothing(t *testing.T) {
 		t.Errorf("motor at %v; want 2 mm, where the second left it", p)
 	}
 }
+
+// TestStopWaitsForHolderOfPosition: a Stop from another task ends a move
+// of the position as surely as a set does, so it waits for the task that
+// holds the position, like a set.
+func TestStopWaitsForHolderOfPosition(t *testing.T) {
+	m := motors.NewLinear("m")
+	m.SetMotionVelocity(20 * q.MMPerS).Await(ctx)
+	moving := make(chan *tasks.Task, 1)
+	lock := devices.Exclusive(func(ctx context.Context) error {
+		move := m.SetPosition(1 * q.MM)
+		moving <- move
+		_, err := move.Await(ctx)
+		return err
+	}, m.Param("position"))
+	move := <-moving
+	devtest.Eventually(t, "moving", func() bool { return m.Position() > 0 })
+	stop := m.Stop()
+	if _, err := devtest.Within(t, "locked move", lock); err != nil {
+		t.Errorf("locked move: %v", err)
+	}
+	if _, err := devtest.Within(t, "stop", stop); err != nil {
+		t.Errorf("stop after the release: %v", err)
+	}
+	if p := m.Position(); p != 1*q.MM || move.Err() != nil {
+		t.Errorf("locked move ended at %v (%v); want 1 mm", p, move.Err())
+	}
+}

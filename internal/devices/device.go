@@ -290,6 +290,10 @@ type Op struct {
 	// Writes lists the parameters the operation changes: their write
 	// locks and exclusive access apply to it, as to their sets.
 	Writes []*Parameter
+	// Uses lists parameters the operation acts on without setting
+	// them, as a Stop ends a move of the position: their exclusive
+	// access applies to it, their write locks do not.
+	Uses []*Parameter
 	// Check, if set, is the last check before the operation starts, made
 	// once exclusive access is granted; a parameter set checks its limits
 	// here, so a refused set leaves even the state untouched.
@@ -364,13 +368,17 @@ func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any,
 // begin waits for exclusive access, then makes the checks of op and marks
 // it running, all under one hold of the mutex.
 func (b *Base) begin(ctx context.Context, self *tasks.Task, op Op) error {
+	access := op.Writes
+	if len(op.Uses) > 0 {
+		access = slices.Concat(op.Writes, op.Uses)
+	}
 	for {
 		var checkErr error
 		if op.Check != nil {
 			checkErr = op.Check()
 		}
 		b.mu.Lock()
-		if b.mayAccess(self, op.Writes) {
+		if b.mayAccess(self, access) {
 			if checkErr != nil {
 				b.mu.Unlock()
 				return checkErr

@@ -37,7 +37,7 @@ func NewLinear(name string) *Linear {
 func (m *Linear) Home() *tasks.Task { return m.ax.homeOp(m.position) }
 
 // Stop stops a move where the motor is and waits until it stands.
-func (m *Linear) Stop() *tasks.Task { return m.ax.stopOp() }
+func (m *Linear) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
 
 // SetHardLimits moves the simulated limit switches.
 func (m *Linear) SetHardLimits(lower, upper q.Length) { m.ax.setLimits(lower, upper) }

@@ -209,9 +209,11 @@ func (a *axis) homeOp(pos *devices.Parameter) *tasks.Task {
 }
 
 // stopOp stops the running motion gracefully and waits until it has
-// stopped; with nothing moving it does nothing.
-func (a *axis) stopOp() *tasks.Task {
-	return a.ctl.Run(devices.Op{Name: "Stop"}, func(ctx context.Context) (any, error) {
+// stopped; with nothing moving it does nothing. It waits for a task that
+// holds the position, as a set does; a write lock does not keep it from
+// stopping.
+func (a *axis) stopOp(pos *devices.Parameter) *tasks.Task {
+	return a.ctl.Run(devices.Op{Name: "Stop", Uses: []*devices.Parameter{pos}}, func(ctx context.Context) (any, error) {
 		a.stopTurning()
 		a.mu.Lock()
 		run := a.run

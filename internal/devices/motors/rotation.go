@@ -67,7 +67,7 @@ func NewRotation(name string) *Rotation {
 func (m *Rotation) Home() *tasks.Task { return m.ax.homeOp(m.position) }
 
 // Stop stops a move where the motor is and waits until it stands.
-func (m *Rotation) Stop() *tasks.Task { return m.ax.stopOp() }
+func (m *Rotation) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
 
 // NewContinuousRotation makes a dummy continuous rotation stage called
 // name.
@@ -85,7 +85,7 @@ func NewContinuousRotation(name string) *ContinuousRotation {
 func (m *ContinuousRotation) Home() *tasks.Task { return m.ax.homeOp(m.position) }
 
 // Stop stops any motion, continuous or not, and waits until it stands.
-func (m *ContinuousRotation) Stop() *tasks.Task { return m.ax.stopOp() }
+func (m *ContinuousRotation) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
 
 // NewContinuousLinear makes a dummy continuous linear motor called name.
 func NewContinuousLinear(name string) *ContinuousLinear {
@@ -103,7 +103,7 @@ func NewContinuousLinear(name string) *ContinuousLinear {
 func (m *ContinuousLinear) Home() *tasks.Task { return m.ax.homeOp(m.position) }
 
 // Stop stops any motion, continuous or not, and waits until it stands.
-func (m *ContinuousLinear) Stop() *tasks.Task { return m.ax.stopOp() }
+func (m *ContinuousLinear) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
 
 // SetHardLimits moves the simulated limit switches.
 func (m *ContinuousLinear) SetHardLimits(lower, upper q.Length) { m.ax.setLimits(lower, upper) }
