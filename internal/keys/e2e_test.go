@@ -4,9 +4,13 @@ package keys
 
 import (
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -69,7 +73,7 @@ func position(t *testing.T, term *ptytest.Term, expr string) float64 {
 	t.Helper()
 	term.SendString(expr + "\r")
 	m := term.WaitForRegexp(lengthRE, e2eWait)
-	term.WaitFor(prompt, e2eWait)
+	term.WaitFor(" > ", e2eWait) // any session's prompt
 	v, err := strconv.ParseFloat(m[1], 64)
 	if err != nil {
 		t.Fatal(err)
@@ -93,12 +97,40 @@ func stopped(t *testing.T, term *ptytest.Term, motor string, target float64) {
 func quit(t *testing.T, term *ptytest.Term) {
 	t.Helper()
 	term.Send([]byte{0x04})
-	if st := term.Wait(e2eWait); st.ExitCode() != 0 {
+	st := term.Wait(e2eWait)
+	if st.ExitCode() == 66 && onlyYaegiRaces(term.Output()) {
+		// A race-built binary reports the race between the evaluation
+		// the interpreter stop abandoned and the next one: yaegi gives no
+		// way to wait for the abandoned goroutine (see DESIGN.md).
+		t.Logf("known race inside yaegi after the interpreter stop")
+	} else if st.ExitCode() != 0 {
 		t.Errorf("exit status after ctrl-d = %d; want 0\n%s", st.ExitCode(), term.Output())
 	}
 	if before, after := term.SttyBefore(), term.Stty(); before != after {
 		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
 	}
+}
+
+// onlyYaegiRaces reports whether out holds race reports whose accesses
+// are all inside the interpreter.
+func onlyYaegiRaces(out string) bool {
+	blocks := strings.Split(out, "WARNING: DATA RACE")
+	if len(blocks) < 2 {
+		return false
+	}
+	access := regexp.MustCompile(`(?m)^\s*(?:Previous )?(?:[Rr]ead|[Ww]rite) at .*\n\s*(\S+)`)
+	for _, b := range blocks[1:] {
+		frames := access.FindAllStringSubmatch(b, -1)
+		if len(frames) < 2 {
+			return false
+		}
+		for _, f := range frames {
+			if !strings.HasPrefix(f[1], "github.com/traefik/yaegi/interp.") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func TestE2ECtrlCStopsMotor(t *testing.T) {
@@ -199,6 +231,115 @@ func TestE2ESignals(t *testing.T) {
 			term.WaitFor(tt.report, e2eWait)
 			if before, after := term.SttyBefore(), term.Stty(); before != after {
 				t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
+			}
+		})
+	}
+}
+
+// ctrl-k while a session file loads: the load is a command like any other.
+func TestE2ECtrlKWhileLoading(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "slow.go")
+	src := "// A session that takes long to load.\n\nm := motors.NewLinear(\"m\")\nfmt.Println(\"loading\")\nawait m.SetPosition(10 * q.MM)\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	term := ptytest.Start(t, ptytest.Options{Env: []string{
+		"CONCERT_SESSIONS_DIR=" + filepath.Join(dir, "sessions"),
+		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+	}}, ptytest.Concert(t), "start", "--filename", file)
+	term.WaitFor("loading\n", 2*time.Minute)
+	time.Sleep(200 * time.Millisecond)
+	term.Send([]byte{CtrlK})
+	term.WaitFor("Emergency stop: 2 tasks cancelled, 1 device stopped\n", e2eWait)
+	term.WaitFor("Cancelled (emergency stop)\n", e2eWait)
+	term.WaitFor("slow > ", e2eWait)
+	p := position(t, term, "m.Position()")
+	if p <= 0 || p >= 10 {
+		t.Errorf("m stopped at %v mm; want between 0 and 10 mm", p)
+	}
+	term.Send([]byte{0x04})
+	term.Wait(e2eWait)
+	if before, after := term.SttyBefore(), term.Stty(); before != after {
+		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+// With stdin not a terminal there is no key watcher: SIGINT is ctrl-c.
+func TestE2ESIGINTWithoutTerminal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cmd := exec.Command(ptytest.Concert(t), "start", "tutorial")
+	cmd.Env = append(os.Environ(),
+		"CONCERT_SESSIONS_DIR="+filepath.Join(dir, "sessions"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
+		"XDG_STATE_HOME="+filepath.Join(dir, "state"))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	io.WriteString(stdin, "fmt.Println(\"moving\")\nawait motor.SetPosition(10 * q.MM)\n")
+	waitOutFor(t, &out, "moving\n", e2eWait)
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	waitOutFor(t, &out, "Cancelled\n", e2eWait)
+	io.WriteString(stdin, "motor.Position()\n")
+	stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(e2eWait):
+		t.Fatalf("concert did not end at the end of its input; output:\n%s", out.String())
+	}
+	m := lengthRE.FindStringSubmatch("\n" + out.String()[strings.Index(out.String(), "Cancelled\n")+len("Cancelled"):])
+	if m == nil {
+		t.Fatalf("no position printed after Cancelled; output:\n%s", out.String())
+	}
+	if v, _ := strconv.ParseFloat(m[1], 64); m[2] == "mm" && v >= 10 || v <= 0 {
+		t.Errorf("motor stopped at %s %s; want between 0 and 10 mm", m[1], m[2])
+	}
+}
+
+func waitOutFor(t *testing.T, out *syncBuffer, want string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output does not show %q; output:\n%s", want, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestOnlyYaegiRaces(t *testing.T) {
+	report := func(first, second string) string {
+		return "==================\nWARNING: DATA RACE\nWrite at 0x00c0000da0d0 by goroutine 46:\n  " + first +
+			"()\n      /x.go:1\n\nPrevious read at 0x00c0000da0d0 by goroutine 40:\n  " + second + "()\n      /y.go:2\n==================\n"
+	}
+	yaegi := "github.com/traefik/yaegi/interp.(*Interpreter).resizeFrame"
+	ours := "github.com/concert-go/concert/internal/repl.(*Session).evalText"
+	tests := []struct {
+		name, out string
+		want      bool
+	}{
+		{"no race", "tutorial > ", false},
+		{"inside yaegi", report(yaegi, "github.com/traefik/yaegi/interp.valueGenerator.func2"), true},
+		{"one access ours", report(yaegi, ours), false},
+		{"a second race ours", report(yaegi, yaegi) + report(ours, ours), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := onlyYaegiRaces(tt.out); got != tt.want {
+				t.Errorf("onlyYaegiRaces = %v; want %v", got, tt.want)
 			}
 		})
 	}
