@@ -43,6 +43,7 @@ type prompter struct {
 	pending []byte // output that waits for the refresh binding
 	asked   bool   // the refresh keys are on their way
 	entered bool   // Input ended with Enter, not ctrl-d
+	midLine bool   // the last output did not end its line
 }
 
 func newPrompter(c Config, tty *os.File) *prompter {
@@ -118,6 +119,12 @@ func (p *prompter) loop(r *runner) {
 func (p *prompter) input() (line string, ok bool) {
 	p.mu.Lock()
 	p.active, p.entered = true, false
+	if p.midLine {
+		// The prompt starts with a carriage return: end the line first,
+		// or fmt.Print("x") would be drawn over.
+		p.out.Write([]byte("\n"))
+		p.midLine = false
+	}
 	p.mu.Unlock()
 	p.reader.pause(false)
 	defer func() {
@@ -161,6 +168,9 @@ func (w promptWriter) Write(b []byte) (int, error) {
 			p.reader.inject(refreshKeys)
 		}
 		return len(b), nil
+	}
+	if len(b) > 0 {
+		p.midLine = b[len(b)-1] != '\n'
 	}
 	p.mu.Unlock()
 	return p.out.Write(b)

@@ -212,3 +212,10 @@ func TestPromptColours(t *testing.T) {
 	}
 	exit(t, term)
 }
+
+func TestPromptAfterOutputWithoutNewline(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, `fmt.Print("no newline")`, "no newline\n")
+	exit(t, term)
+}
