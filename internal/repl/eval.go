@@ -33,6 +33,9 @@ type Session struct {
 	in     *interp.Interpreter
 	out    io.Writer
 	loader Loader
+	notify func(error)
+	// watched holds the tasks watch waits for: *tasks.Task -> awaited.
+	watched sync.Map
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
@@ -62,6 +65,9 @@ func (a abort) Unwrap() error { return a.err }
 type Options struct {
 	Stdout, Stderr io.Writer // for the session's code and for printed values
 	Loader         Loader    // serves load("name"); nil for none
+	// Notify reports a task the user started that failed while nobody
+	// awaited it; nil for no reports.
+	Notify func(error)
 }
 
 // NewSession makes an interpreter with the prelude in scope.
@@ -69,6 +75,7 @@ func NewSession(o Options) (*Session, error) {
 	s := &Session{
 		out:    o.Stdout,
 		loader: o.Loader,
+		notify: o.Notify,
 		loaded: map[string]bool{},
 		names:  map[string]bool{},
 	}

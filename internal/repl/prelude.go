@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"text/tabwriter"
@@ -44,8 +45,8 @@ const preludeSource = `import (
 func (s *Session) prelude() interp.Exports {
 	return interp.Exports{preludePath + "/prelude": {
 		"Task":       reflect.ValueOf((*tasks.Task)(nil)),
-		"start":      reflect.ValueOf(start),
-		"background": reflect.ValueOf(background),
+		"start":      reflect.ValueOf(s.start),
+		"background": reflect.ValueOf(s.background),
 		"gather":     reflect.ValueOf(tasks.GatherTask),
 		"sleep":      reflect.ValueOf(sleep),
 		"exclusive":  reflect.ValueOf(devices.Exclusive),
@@ -58,19 +59,54 @@ func (s *Session) prelude() interp.Exports {
 
 		// Called by the await rewrite and the printer; see rewrite.go.
 		"_aw_":   reflect.ValueOf(s.awaitTop),
-		"_awc":   reflect.ValueOf(awaitIn),
+		"_awc":   reflect.ValueOf(s.awaitIn),
 		"_show_": reflect.ValueOf(s.show),
 		"_last_": reflect.ValueOf(s.lastValue),
 	}}
 }
 
 // start runs f as a background task, named name if given; see tasks.Start.
-func start(f any, name ...string) *tasks.Task { return tasks.Start(f, named(name)...) }
+func (s *Session) start(f any, name ...string) *tasks.Task {
+	return s.watch(tasks.Start(f, named(name)...))
+}
 
 // background makes f start a task on every call, like Concert's
 // @background; see tasks.Background.
-func background(f any, name ...string) func(args ...any) *tasks.Task {
-	return tasks.Background(f, named(name)...)
+func (s *Session) background(f any, name ...string) func(args ...any) *tasks.Task {
+	run := tasks.Background(f, named(name)...)
+	return func(args ...any) *tasks.Task { return s.watch(run(args...)) }
+}
+
+// watch makes a failure of t show when nobody awaits t at that moment: a
+// move started and not awaited must not fail unseen.
+func (s *Session) watch(t *tasks.Task) *tasks.Task {
+	if s.notify == nil || t == nil || t.Foreground() {
+		return t
+	}
+	if _, loaded := s.watched.LoadOrStore(t, false); loaded {
+		return t
+	}
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				slog.Error("task watcher panicked", "panic", v)
+			}
+		}()
+		<-t.Done()
+		awaited, _ := s.watched.LoadAndDelete(t)
+		if t.State() == tasks.Failed && awaited == false {
+			s.notify(fmt.Errorf("task %d %s failed: %w", t.ID(), t.Name(), t.Err()))
+		}
+	}()
+	return t
+}
+
+// awaiting records that t is awaited, so its failure is the await's to
+// report.
+func (s *Session) awaiting(t *tasks.Task) {
+	if _, ok := s.watched.Load(t); ok {
+		s.watched.Store(t, true)
+	}
 }
 
 // named gives the options of a task the user starts: logged, and named
@@ -124,6 +160,7 @@ func (s *Session) awaitTop(x any) any {
 	if err != nil {
 		panic(abort{err})
 	}
+	s.awaiting(t)
 	s.mu.Lock()
 	ctx := s.cmdCtx
 	s.mu.Unlock()
@@ -145,11 +182,12 @@ func (s *Session) awaitTop(x any) any {
 
 // awaitIn is await inside a function that has a ctx: a failed or
 // cancelled task ends the function's task with that error.
-func awaitIn(ctx context.Context, x any) any {
+func (s *Session) awaitIn(ctx context.Context, x any) any {
 	t, err := asTask(x)
 	if err != nil {
 		panic(abort{err})
 	}
+	s.awaiting(t)
 	v, err := t.Await(ctx)
 	if err != nil {
 		panic(abort{err})
@@ -176,6 +214,9 @@ func (s *Session) show(vals ...any) {
 		}
 	}
 	for _, v := range vals {
+		if t, ok := v.(*tasks.Task); ok {
+			s.watch(t) // an operation typed at the prompt, not awaited
+		}
 		if text := Format(v); text != "" {
 			fmt.Fprintln(s.out, text)
 		}

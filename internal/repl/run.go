@@ -59,14 +59,17 @@ func Run(ctx context.Context, c Config) int {
 		p = newPrompter(c, tty)
 		out = p.writer()
 	}
-	s, err := NewSession(Options{Stdout: out, Stderr: c.Stderr, Loader: c.Loader})
+	r := &runner{p: p, errOut: c.Stderr, color: colorTerminal(c.Stderr)}
+	if p != nil {
+		r.errOut, r.color = out, !color.NoColor
+	}
+	s, err := NewSession(Options{Stdout: out, Stderr: c.Stderr, Loader: c.Loader, Notify: r.report})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "concert: %v\n", err)
 		return 1
 	}
-	r := &runner{s: s, p: p, errOut: c.Stderr, color: colorTerminal(c.Stderr)}
+	r.s = s
 	if p != nil {
-		r.errOut, r.color = out, !color.NoColor
 		p.s = s
 	}
 	defer r.shutdown()
