@@ -3,6 +3,7 @@ package devices_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,8 +22,8 @@ import (
 // must be closed.
 func TestCtrlKOnBusyDevicesStopsEverything(t *testing.T) {
 	for round := range 10 {
-		ms := []*motors.ContinuousLinear{motors.NewContinuousLinear("a"), motors.NewContinuousLinear("b")}
-		ss := []*shutters.Dummy{shutters.New("s1"), shutters.New("s2")}
+		ms := []*motors.ContinuousLinear{motors.NewContinuousLinear(uniq("a")), motors.NewContinuousLinear(uniq("b"))}
+		ss := []*shutters.Dummy{shutters.New(uniq("s")), shutters.New(uniq("s"))}
 		for _, m := range ms {
 			m.SetMotionVelocity(50 * q.MMPerS).Await(ctx)
 		}
@@ -60,9 +61,11 @@ func TestCtrlKOnBusyDevicesStopsEverything(t *testing.T) {
 		time.Sleep(time.Duration(round*3) * time.Millisecond) // the stop hits at another moment each round
 		// As keys does on ctrl-k: tasks and devices at the same moment.
 		go tasks.CancelAll(tasks.ErrEmergencyStop)
-		rep := devices.EmergencyStopAll(ctx)
-		if !rep.OK() {
-			t.Fatal(rep)
+		rep := devices.EmergencyStopAll(ctx) // other tests' devices too
+		for _, d := range []devices.Device{ms[0], ms[1], ss[0], ss[1]} {
+			if !slices.Contains(rep.Stopped, d.Name()) {
+				t.Fatalf("round %d: %s not stopped: %s", round, d.Name(), rep)
+			}
 		}
 		for _, task := range all {
 			devtest.Within(t, task.Name(), task)
