@@ -1,6 +1,6 @@
 // A function that takes a context and returns (T, error) can run as a task.
 func corofunc(ctx context.Context) (int, error) {
-	if err := sleep(ctx, 100*time.Millisecond); err != nil {
+	if err := sleep(ctx, 500*time.Millisecond); err != nil {
 		return 0, err
 	}
 	return 1, nil
