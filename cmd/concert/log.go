@@ -189,8 +189,8 @@ func (o *logOptions) read(ctx context.Context, path string, p *logPrinter) error
 			return nil
 		}
 		if f != nil {
-			// At the end: if the log was rotated, what we read is done
-			// and the records go on in a new file at path.
+			// At the end: if the log was rotated, the records go on in
+			// a new file at path.
 			held, err1 := f.Stat()
 			now, err2 := os.Stat(path)
 			if err1 == nil && (err2 != nil || !os.SameFile(held, now)) {
