@@ -357,8 +357,9 @@ func (b *Base) run(op Op, caller *tasks.Task, fn func(ctx context.Context) (any,
 		stopped = b.stoppedDuring(self)
 		b.mu.Unlock()
 		if stopped && err == nil {
-			// The driver finished as the stop came: the stop undid
-			// what it did, so it must not read as a success.
+			// The stop came as the driver finished, maybe before it
+			// cancelled this task: report it stopped either way, as
+			// the device's state is the stop's now, not the driver's.
 			return nil, tasks.ErrEmergencyStop
 		}
 		return v, err
