@@ -134,7 +134,7 @@ func (p *prompter) input() (line string, ok bool) {
 		p.pending, p.asked = nil, false
 		ok = p.entered
 		p.mu.Unlock()
-		p.out.Write(out)
+		promptWriter{p}.Write(out) // straight through now, keeping midLine
 	}()
 	return p.edit.Input(), false
 }
