@@ -448,4 +448,4 @@ func failed(name string, caller *tasks.Task, err error) *tasks.Task {
 	return tasks.Start(func() error { return err }, tasks.Named(name), tasks.ChildOf(caller))
 }
 
-var errNothingStashed = errors.New("nothing stashed")
+var errNothingStashed = errors.New("nothing stashed; call Stash() first")

@@ -257,7 +257,7 @@ func TestStashRestore(t *testing.T) {
 			t.Errorf("Restore() = %v; exposure %v, want %v", err, cam.ExposureTime(), want)
 		}
 	}
-	if _, err := exp.Restore().Await(ctx); err == nil || err.Error() != "cam.exposure_time: nothing stashed" {
+	if _, err := exp.Restore().Await(ctx); err == nil || err.Error() != "cam.exposure_time: nothing stashed; call Stash() first" {
 		t.Errorf("Restore() of empty stash = %v", err)
 	}
 
