@@ -70,6 +70,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithReader(p.reader),
 		prompt.WithWriter(keepTitle{prompt.NewStdoutWriter()}),
 		prompt.WithHistory(p.hist.entries()),
+		prompt.WithHistorySize(maxHistory),
 		prompt.WithCompleter(p.s.complete),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
