@@ -346,3 +346,22 @@ func TestOnlyYaegiRaces(t *testing.T) {
 		})
 	}
 }
+
+// What was typed while a command ran is on the next prompt's line, as the
+// user sees it, ready to be edited or run.
+func TestE2ETypeaheadOnScreen(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	s := ptytest.StartScreen(t, ptytest.Options{Env: []string{
+		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+	}}, ptytest.Concert(t), "start", "tutorial")
+	s.WaitFor("tutorial >", 2*time.Minute)
+	s.SendString(`fmt.Println("started"); time.Sleep(time.Second)` + "\r")
+	s.WaitFor("started", e2eWait)
+	s.SendString("motor.Pos")
+	s.WaitFor("started\ntutorial > motor.Pos", e2eWait)
+	s.SendString("ition()\r")
+	s.WaitFor("tutorial > motor.Position()\n0 mm\ntutorial >", e2eWait)
+}

@@ -196,3 +196,25 @@ func TestOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestScreen(t *testing.T) {
+	s := StartScreen(t, Options{Rows: 10, Cols: 40, Env: []string{"CONCERT_X=7"}},
+		"sh", "-c", `printf 'name? '; read x; printf 'abcdef\rXY\n'; echo "hi $x $CONCERT_X $NO_COLOR"; sleep 60`)
+	s.WaitFor("name?", wait)
+	s.SendString("ada\r")
+	s.WaitFor("hi ada 7 1", wait)
+	// The screen shows what the carriage return overwrote, as a user sees it.
+	want := "name? ada\nXYcdef\nhi ada 7 1"
+	if got := s.Text(); got != want {
+		t.Errorf("screen =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestScreenAfterExit(t *testing.T) {
+	s := StartScreen(t, Options{}, "sh", "-c", "echo bye")
+	s.WaitFor("bye", wait)
+	time.Sleep(100 * time.Millisecond)
+	if got := s.Text(); got != "bye" {
+		t.Errorf("screen after exit = %q; want %q", got, "bye")
+	}
+}
