@@ -337,15 +337,44 @@ func (p *Term) waitFor(what string, find func(string) []int, timeout time.Durati
 
 // Wait waits for the program to exit and returns how it ended; it fails
 // the test if the program still runs after timeout. ExitCode is -1 for a
-// program killed by a signal.
+// program killed by a signal. When Wait returns, Output holds everything
+// the program wrote.
 func (p *Term) Wait(timeout time.Duration) *os.ProcessState {
 	p.t.Helper()
 	select {
 	case <-p.exited:
+		p.settle()
 		return p.state
 	case <-time.After(timeout):
 		p.t.Fatalf("ptytest: program still runs after %v; output:\n%s", timeout, p.Output())
 		return nil
+	}
+}
+
+// settle waits until the last output of an ended program has been read:
+// the terminal hands it over asynchronously, and the test's own handle on
+// it means no end-of-file tells when it is all there.
+func (p *Term) settle() {
+	deadline := time.Now().Add(time.Second)
+	quiet := 0
+	for quiet < 3 && time.Now().Before(deadline) {
+		p.mu.Lock()
+		grew := p.grew
+		p.mu.Unlock()
+		var n int
+		_ = ioctl(p.ptm, func(fd int) error {
+			var err error
+			n, err = unix.IoctlGetInt(fd, unix.TIOCINQ)
+			return err
+		})
+		select {
+		case <-grew:
+			quiet = 0
+		case <-time.After(10 * time.Millisecond):
+			if n == 0 {
+				quiet++
+			}
+		}
 	}
 }
 
