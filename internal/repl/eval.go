@@ -261,14 +261,18 @@ func (s *Session) userError(err error, file string) error {
 		if e, ok := p.Value.(error); ok {
 			msg = e.Error()
 		}
-		msg = explainGap(msg)
+		if gap := explainGap(msg); gap != msg {
+			msg = gap // the interpreter's gap, not the user's panic
+		} else {
+			msg = "panic: " + msg
+		}
 		s.mu.Lock()
 		pos := s.panicPos
 		s.mu.Unlock()
 		if m := errPos.FindStringSubmatch(pos + ": "); pos != "" && m != nil {
-			return positioned(file, m[2], m[3], "panic: "+msg)
+			return positioned(file, m[2], m[3], msg)
 		}
-		return &Error{File: file, Msg: "panic: " + msg}
+		return &Error{File: file, Msg: msg}
 	}
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {

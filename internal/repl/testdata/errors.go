@@ -23,7 +23,7 @@ import "github.com/nowhere/pkg"
 // Sorry, a go statement cannot run in the shell: use start(f) to run f as a task
 // Sorry, panic: reflect: slice index out of range
 // Sorry, panic: on purpose
-// Sorry, panic: this interpreter cannot range over an integer or a function: write for i := 0; i < n; i++
+// Sorry, this interpreter cannot range over an integer or a function: write for i := 0; i < n; i++
 // Sorry, undefined: min (the interpreter predates Go 1.21's min and max: use math.Min/math.Max or an if)
 // Sorry, undefined: undefinedName
 // Sorry, undefined: undefinedName
