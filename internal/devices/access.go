@@ -41,6 +41,12 @@ type Lockable interface {
 // (re-entrance): it then excludes even its siblings until it releases
 // them. Emergency stop ignores exclusive access.
 //
+// A holder may use devices it did not name: its operations on them wait
+// like anyone's. If that wait would close a circle (two holders each using
+// a device the other holds), the operation that would close it fails at
+// once with a *DeadlockError instead, so its holder's f can return and
+// release.
+//
 // A nested Exclusive may not add targets the enclosing ones do not hold:
 // the enclosing ones would keep theirs while it waits for those, and could
 // wait for ever on a task holding those, as nested mutexes do. It fails at
@@ -207,7 +213,7 @@ func (b *Base) tryAcquire(t *tasks.Task, h hold) (wait <-chan struct{}) {
 	if h.whole {
 		ps = b.params
 	}
-	if !b.mayAccess(t, ps) {
+	if b.blocker(t, ps) != nil {
 		return b.changed
 	}
 	if h.whole {
@@ -218,6 +224,51 @@ func (b *Base) tryAcquire(t *tasks.Task, h hold) (wait <-chan struct{}) {
 		}
 	}
 	return nil
+}
+
+// waiting maps each operation that waits for exclusive access to the
+// holder it waits for, so that a wait that would close a circle is refused.
+var waiting = struct {
+	sync.Mutex
+	m map[*tasks.Task]*tasks.Task
+}{m: map[*tasks.Task]*tasks.Task{}}
+
+// waitFor records that operation t waits for holder. It fails with a
+// *DeadlockError instead if holder, through an operation inside it (and
+// so on), waits for a holder that t runs inside: two tasks that each hold
+// a device and then use the other's would otherwise wait for each other
+// for ever. An entry left for a moment after its wait ended cannot make
+// this fail wrongly: the holder it names has ended its body, so no task
+// runs inside it any more.
+func waitFor(t, holder *tasks.Task) error {
+	waiting.Lock()
+	defer waiting.Unlock()
+	seen := map[*tasks.Task]bool{holder: true}
+	for todo := []*tasks.Task{holder}; len(todo) > 0; {
+		h := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for w, next := range waiting.m {
+			if !w.Within(h) {
+				continue
+			}
+			if t.Within(next) {
+				return &DeadlockError{Op: t.Name(), Holder: holder.Name(), Waits: next.Name()}
+			}
+			if !seen[next] {
+				seen[next] = true
+				todo = append(todo, next)
+			}
+		}
+	}
+	waiting.m[t] = holder
+	return nil
+}
+
+// doneWaiting removes what waitFor recorded for t.
+func doneWaiting(t *tasks.Task) {
+	waiting.Lock()
+	delete(waiting.m, t)
+	waiting.Unlock()
 }
 
 // release drops every hold of t on the device and wakes the waiters.

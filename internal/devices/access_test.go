@@ -471,3 +471,42 @@ func TestStopWaitsForHolderOfPosition(t *testing.T) {
 		t.Errorf("locked move ended at %v (%v); want 1 mm", p, move.Err())
 	}
 }
+
+// TestCrossedHoldersFailInsteadOfDeadlock: two tasks each hold one motor
+// and then move the other one's. Each would wait for the other for ever;
+// the second to wait fails with a DeadlockError naming both, its holder
+// releases, and the first goes on.
+func TestCrossedHoldersFailInsteadOfDeadlock(t *testing.T) {
+	a, b := fastMotor(t, "a"), fastMotor(t, "b")
+	held := make(chan struct{}, 2)
+	proceed := make(chan struct{})
+	cross := func(other *motors.Linear) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			held <- struct{}{}
+			<-proceed
+			_, err := other.SetPosition(1 * q.MM).Await(ctx)
+			return err
+		}
+	}
+	x := devices.Exclusive(cross(b), a)
+	z := devices.Exclusive(cross(a), b)
+	<-held
+	<-held
+	close(proceed)
+	_, errX := devtest.Within(t, "exclusive(a)", x)
+	_, errZ := devtest.Within(t, "exclusive(b)", z)
+	if (errX == nil) == (errZ == nil) {
+		t.Fatalf("errors %v and %v; want exactly one", errX, errZ)
+	}
+	err, want := errX, "b.SetPosition would wait for exclusive(b), which waits for exclusive(a), inside which it runs: a deadlock; name all the devices in one exclusive"
+	if errZ != nil {
+		err, want = errZ, "a.SetPosition would wait for exclusive(a), which waits for exclusive(b), inside which it runs: a deadlock; name all the devices in one exclusive"
+	}
+	var derr *devices.DeadlockError
+	if !errors.As(err, &derr) || derr.Error() != want {
+		t.Errorf("error = %v; want %s", err, want)
+	}
+	if a.Holder() != nil || b.Holder() != nil {
+		t.Errorf("still held: %v %v", a.Holder(), b.Holder())
+	}
+}

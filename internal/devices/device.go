@@ -373,13 +373,20 @@ func (b *Base) begin(ctx context.Context, self *tasks.Task, op Op) error {
 	if len(op.Uses) > 0 {
 		access = slices.Concat(op.Writes, op.Uses)
 	}
+	waited := false
+	defer func() {
+		if waited {
+			doneWaiting(self)
+		}
+	}()
 	for {
 		var checkErr error
 		if op.Check != nil {
 			checkErr = op.Check()
 		}
 		b.mu.Lock()
-		if b.mayAccess(self, access) {
+		holder := b.blocker(self, access)
+		if holder == nil {
 			if checkErr != nil {
 				b.mu.Unlock()
 				return checkErr
@@ -388,6 +395,10 @@ func (b *Base) begin(ctx context.Context, self *tasks.Task, op Op) error {
 		}
 		ch := b.changed
 		b.mu.Unlock()
+		if err := waitFor(self, holder); err != nil {
+			return err
+		}
+		waited = true
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -427,19 +438,19 @@ func (b *Base) begin(ctx context.Context, self *tasks.Task, op Op) error {
 	return nil
 }
 
-// mayAccess reports whether task t may operate on the device and the
-// parameters ps now: no other task holds exclusive access to any of them.
-// b.mu is held.
-func (b *Base) mayAccess(t *tasks.Task, ps []*Parameter) bool {
+// blocker returns the task whose exclusive access to the device or one of
+// the parameters ps keeps task t from operating on them now, or nil if t
+// may. b.mu is held.
+func (b *Base) blocker(t *tasks.Task, ps []*Parameter) *tasks.Task {
 	if n := len(b.holders); n > 0 && !t.Within(b.holders[n-1]) {
-		return false
+		return b.holders[n-1]
 	}
 	for _, p := range ps {
 		if n := len(p.holders); n > 0 && !t.Within(p.holders[n-1]) {
-			return false
+			return p.holders[n-1]
 		}
 	}
-	return true
+	return nil
 }
 
 // failed returns a task that has already failed with err, so that errors

@@ -190,3 +190,18 @@ func (e *NestingError) Error() string {
 	return fmt.Sprintf("exclusive(%s) inside exclusive(%s) would also take %s, which may deadlock; name every target in the outer exclusive",
 		e.Targets, e.Outer, strings.Join(e.Adds, ", "))
 }
+
+// DeadlockError is an operation that would wait for exclusive access held
+// by a task that itself waits, directly or through others, for one that
+// the operation runs inside: two holders each using a device the other
+// holds. Waiting would never end.
+type DeadlockError struct {
+	Op     string // the operation refused: "b.SetPosition"
+	Holder string // the task it would wait for: "exclusive(b)"
+	Waits  string // what that one waits for: "exclusive(a)"
+}
+
+func (e *DeadlockError) Error() string {
+	return fmt.Sprintf("%s would wait for %s, which waits for %s, inside which it runs: a deadlock; name all the devices in one exclusive",
+		e.Op, e.Holder, e.Waits)
+}

@@ -87,3 +87,41 @@ func TestCtrlKOnBusyDevicesStopsEverything(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomExclusiveUseNeverHangs: tasks hold random devices and
+// parameters and use random devices, held or not, in random order. Some
+// may fail (a deadlock refused, a motor busy for another task), but every
+// task ends and nothing stays held.
+func TestRandomExclusiveUseNeverHangs(t *testing.T) {
+	ms := []*motors.Linear{fastMotor(t, uniq("a")), fastMotor(t, uniq("b")), fastMotor(t, uniq("c"))}
+	targets := []devices.Lockable{ms[0], ms[1], ms[2], ms[0].Param("position"), ms[1].Param("position"), ms[2].Param("motion_velocity")}
+	for round := range 10 {
+		var all []*tasks.Task
+		for i := range 12 {
+			r := rand.New(rand.NewPCG(uint64(round), uint64(i)))
+			var ts []devices.Lockable
+			for _, x := range targets {
+				if r.IntN(3) == 0 {
+					ts = append(ts, x)
+				}
+			}
+			order := r.Perm(len(ms))
+			all = append(all, devices.Exclusive(func(ctx context.Context) error {
+				for _, k := range order {
+					if _, err := ms[k].SetPosition(q.Length(r.IntN(3)) * 0.1 * q.MM).Await(ctx); err != nil {
+						return err
+					}
+				}
+				return nil
+			}, ts...))
+		}
+		for _, task := range all {
+			devtest.Within(t, task.Name(), task)
+		}
+		for _, m := range ms {
+			if h := m.Holder(); h != nil {
+				t.Fatalf("round %d: %s still held by %v", round, m.Name(), h)
+			}
+		}
+	}
+}
