@@ -40,6 +40,7 @@ func init() {
 		"BusyError":      reflect.ValueOf((*devices.BusyError)(nil)),
 		"Config":         reflect.ValueOf((*devices.Config)(nil)),
 		"Control":        reflect.ValueOf((*devices.Control)(nil)),
+		"DeadlockError":  reflect.ValueOf((*devices.DeadlockError)(nil)),
 		"Device":         reflect.ValueOf((*devices.Device)(nil)),
 		"DeviceError":    reflect.ValueOf((*devices.DeviceError)(nil)),
 		"HardLimitError": reflect.ValueOf((*devices.HardLimitError)(nil)),
