@@ -219,3 +219,26 @@ func TestPromptAfterOutputWithoutNewline(t *testing.T) {
 	run(term, `fmt.Print("no newline")`, "no newline\n")
 	exit(t, term)
 }
+
+// TestPromptStopInterpreter: a command that ignores cancellation (a tight
+// interpreted loop) ends on the third ctrl-c, which stops the interpreter;
+// the shell then goes on.
+func TestPromptStopInterpreter(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, "n := 0; n", "\n0\n")
+	term.SendString("for { n++ }\r")
+	time.Sleep(300 * time.Millisecond)
+	term.Send([]byte{0x03}) // cancels the command, which does not look
+	time.Sleep(300 * time.Millisecond)
+	term.Send([]byte{0x03})
+	term.WaitFor("Cancelling: waiting for the command to clean up.", wait)
+	time.Sleep(1200 * time.Millisecond)
+	term.Send([]byte{0x03})
+	term.WaitFor("Stopping the interpreter", wait)
+	term.WaitFor("Cancelled\n", wait)
+	term.WaitFor("tutorial > ", wait)
+	run(term, "n > 0", "\ntrue\n")
+	run(term, "await start(corofunc)", "\n1\n")
+	exit(t, term)
+}
