@@ -20,6 +20,9 @@ type point struct{ X, Y int }
 point{1, 2}
 []int{1, 2, 3}
 nil
+var ts []*Task // the task type of the prelude
+ts = append(ts, start(func() {}))
+len(ts)
 // Output:
 // 2 mm
 // 2.5 mm
@@ -32,3 +35,4 @@ nil
 // Sorry, it failed
 // {1 2}
 // [1 2 3]
+// 1
