@@ -7,12 +7,14 @@ import (
 	"go/scanner"
 	"io"
 	"log/slog"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -85,7 +87,7 @@ func NewSession(o Options) (*Session, error) {
 		Stdout: o.Stdout,
 		Stderr: &panicFilter{s: s, w: o.Stderr},
 	})
-	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, s.prelude()} {
+	for _, syms := range []interp.Exports{stdlib.Symbols, s.guardedStdlib(), symbols.Symbols, s.prelude()} {
 		if err := s.in.Use(syms); err != nil {
 			return nil, fmt.Errorf("loading symbols: %w", err)
 		}
@@ -94,6 +96,27 @@ func NewSession(o Options) (*Session, error) {
 		return nil, fmt.Errorf("loading the prelude: %w", err)
 	}
 	return s, nil
+}
+
+// guardedStdlib replaces the standard functions that call interpreted code
+// on a goroutine of their own, where a panic would end the process: the
+// callback recovers and reports the panic instead.
+func (s *Session) guardedStdlib() interp.Exports {
+	syms := maps.Clone(stdlib.Symbols["time/time"])
+	syms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+		return time.AfterFunc(d, func() {
+			defer func() {
+				if v := recover(); v != nil {
+					slog.Error("panic in a time.AfterFunc callback", "panic", v)
+					if s.notify != nil {
+						s.notify(fmt.Errorf("time.AfterFunc callback: panic: %v", v))
+					}
+				}
+			}()
+			f()
+		})
+	})
+	return interp.Exports{"time/time": syms}
 }
 
 // StopInterpreter stops every interpreted goroutine at once, the running

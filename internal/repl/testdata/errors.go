@@ -15,6 +15,8 @@ f := func() { await motor.Home() }
 await 5
 await nil
 import "github.com/nowhere/pkg"
+_ = time.AfterFunc(10*time.Millisecond, func() { panic("in a timer") })
+sleep(context.Background(), 300*time.Millisecond)
 "still alive"
 // Output:
 // Sorry, motor.SetPosition(5): the number 5 has no unit (it would mean 5 m); write 5 * q.MM
@@ -31,4 +33,5 @@ import "github.com/nowhere/pkg"
 // Sorry, cannot await a int: await a task, such as motor.Home() or start(f)
 // Sorry, await: nothing to wait for (nil)
 // Sorry, cannot import "github.com/nowhere/pkg": the shell has the standard library and concert's own packages only
+// Sorry, time.AfterFunc callback: panic: in a timer
 // still alive
