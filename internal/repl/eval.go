@@ -102,21 +102,30 @@ func NewSession(o Options) (*Session, error) {
 // on a goroutine of their own, where a panic would end the process: the
 // callback recovers and reports the panic instead.
 func (s *Session) guardedStdlib() interp.Exports {
-	syms := maps.Clone(stdlib.Symbols["time/time"])
-	syms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
-		return time.AfterFunc(d, func() {
-			defer func() {
-				if v := recover(); v != nil {
-					slog.Error("panic in a time.AfterFunc callback", "panic", v)
-					if s.notify != nil {
-						s.notify(fmt.Errorf("time.AfterFunc callback: panic: %v", v))
-					}
-				}
-			}()
-			f()
-		})
+	timeSyms := maps.Clone(stdlib.Symbols["time/time"])
+	timeSyms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+		return time.AfterFunc(d, s.guarded("time.AfterFunc", f))
 	})
-	return interp.Exports{"time/time": syms}
+	contextSyms := maps.Clone(stdlib.Symbols["context/context"])
+	contextSyms["AfterFunc"] = reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
+		return context.AfterFunc(ctx, s.guarded("context.AfterFunc", f))
+	})
+	return interp.Exports{"time/time": timeSyms, "context/context": contextSyms}
+}
+
+// guarded wraps a callback that runs on a goroutine of its own.
+func (s *Session) guarded(what string, f func()) func() {
+	return func() {
+		defer func() {
+			if v := recover(); v != nil {
+				slog.Error("panic in a callback", "of", what, "panic", v)
+				if s.notify != nil {
+					s.notify(fmt.Errorf("%s callback: panic: %v", what, v))
+				}
+			}
+		}()
+		f()
+	}
 }
 
 // StopInterpreter stops every interpreted goroutine at once, the running
