@@ -277,12 +277,13 @@ const helpText = `Type Go. Results of expressions are printed; declarations and 
   background(f)        a function that starts f as a new task on every call
   gather(a, b, ...)    a task that waits for all and gives their results in order
   sleep(ctx, d)        wait for d inside a task, cancellable
-  exclusive(f, devs...) run f as a task with exclusive access to devices/parameters
+  exclusive(f, devs)   run f as a task with exclusive access to devices/parameters
   tasks()              the running tasks
   dstate(), ddoc()     the devices' state and documentation
   pdoc()               the functions this session declared, with their doc
   load("name")         run another session once
   q.MM, q.Deg, ...     units: 2 * q.MM is a q.Length
+  motors, cameras, ...  device packages: m := motors.NewLinear("m")
 Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
 stops every device; ctrl-d on an empty line exits.
 `
