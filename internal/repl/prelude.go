@@ -283,7 +283,7 @@ const helpText = `Type Go. Results of expressions are printed; declarations and 
   pdoc()               the functions this session declared, with their doc
   load("name")         run another session once
   q.MM, q.Deg, ...     units: 2 * q.MM is a q.Length
-  motors, cameras, ...  device packages: m := motors.NewLinear("m")
+  motors, cameras, ... device packages: m := motors.NewLinear("m")
 Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
 stops every device; ctrl-d on an empty line exits.
 `
