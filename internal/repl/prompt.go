@@ -60,13 +60,22 @@ func newPrompter(c Config, tty *os.File) *prompter {
 func (p *prompter) prefix() string { return p.name + " > " }
 
 func (p *prompter) newEditor() *prompt.Prompt {
-	prefixColor := prompt.Blue
+	opts := []prompt.Option{prompt.WithPrefixTextColor(prompt.Blue)}
 	if color.NoColor {
-		prefixColor = prompt.DefaultColor
+		// NO_COLOR: no colours in the suggestions either; the selected
+		// one shows in the line itself.
+		d := prompt.DefaultColor
+		opts = []prompt.Option{
+			prompt.WithPrefixTextColor(d),
+			prompt.WithSuggestionTextColor(d), prompt.WithSuggestionBGColor(d),
+			prompt.WithSelectedSuggestionTextColor(d), prompt.WithSelectedSuggestionBGColor(d),
+			prompt.WithDescriptionTextColor(d), prompt.WithDescriptionBGColor(d),
+			prompt.WithSelectedDescriptionTextColor(d), prompt.WithSelectedDescriptionBGColor(d),
+			prompt.WithScrollbarThumbColor(d), prompt.WithScrollbarBGColor(d),
+		}
 	}
-	return prompt.New(nil,
+	return prompt.New(nil, append(opts,
 		prompt.WithPrefix(p.prefix()),
-		prompt.WithPrefixTextColor(prefixColor),
 		prompt.WithReader(p.reader),
 		prompt.WithWriter(keepTitle{prompt.NewStdoutWriter()}),
 		prompt.WithHistory(p.hist.entries()),
@@ -74,7 +83,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithCompleter(p.s.complete),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
-	)
+	)...)
 }
 
 // onEnter decides whether Enter runs the input or continues it on the
