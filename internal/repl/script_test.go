@@ -101,6 +101,8 @@ func TestREADME(t *testing.T) {
 	}
 }
 
+var taskID = regexp.MustCompile(`task \d+`)
+
 var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
 
 // runScript runs src through `concert start tutorial` as stdin and
@@ -119,7 +121,9 @@ func runScript(t *testing.T, name, src string) {
 	want = strings.Join(lines, "\n")
 	got, status := concert(t, input, "start", "tutorial")
 	got = strings.TrimRight(got, "\n")
-	if got != want {
+	// Task numbers count every task of the process, the session's and the
+	// devices' own; they are compared as numbers, not values.
+	if taskID.ReplaceAllString(got, "task N") != taskID.ReplaceAllString(want, "task N") {
 		t.Errorf("output of %s:\n%s\nwant:\n%s", name, got, want)
 	}
 	failed := strings.Contains(want, "Sorry, ") || strings.Contains(want, "Cancelled")
