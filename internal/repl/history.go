@@ -56,10 +56,14 @@ func (h *history) entries() []string {
 	return append([]string(nil), h.list...)
 }
 
-// add appends an entry at once, so that a crash loses nothing.
+// add appends an entry at once, so that a crash loses nothing. An entry
+// equal to the last one is not repeated.
 func (h *history) add(entry string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if n := len(h.list); n > 0 && h.list[n-1] == entry {
+		return
+	}
 	h.list = append(h.list, entry)
 	if h.path == "" {
 		return

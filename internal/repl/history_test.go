@@ -13,6 +13,7 @@ func TestHistory(t *testing.T) {
 	entries := []string{"x := 1", "func f() {\n\treturn\n}", `s := "a\"b"`}
 	for _, e := range entries {
 		h.add(e)
+		h.add(e) // a repeat is kept once
 	}
 	if got := openHistory(path).entries(); !slices.Equal(got, entries) {
 		t.Errorf("entries after reopening = %q; want %q", got, entries)
