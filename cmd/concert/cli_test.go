@@ -26,7 +26,7 @@ package sessions
 
 // The sample motor, 1 mm/s.
 motor := motors.NewLinear("motor")
-shutter := shutters.NewDummy("shutter") // opens in 100 ms
+shutter := shutters.New("shutter") // opens in 20 ms
 `
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.

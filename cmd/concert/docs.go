@@ -24,7 +24,7 @@ func newDocsCmd(e *env) *cobra.Command {
 		Short: "Document a session: description, devices, functions",
 		Long: `Print the documentation of session NAME, read from its source without
 running it: its description, the imports, the devices it makes (top-level
-variables set by a constructor call such as motors.NewDummy(...)) and the
+variables set by a constructor call such as motors.NewLinear(...)) and the
 functions it declares, each with the comment above it. With -o FILE, write
 it as Markdown to FILE instead. No external tools are needed.`,
 		Example: `  concert docs tutorial
@@ -101,7 +101,7 @@ func writeTerminalDocs(w io.Writer, name, path string, o store.Outline) {
 	section("Functions", o.Funcs, "(none)")
 }
 
-// prefixed shows a device as its assignment: motor := motors.NewDummy(...).
+// prefixed shows a device as its assignment: motor := motors.NewLinear(...).
 func prefixed(items []store.Item) []store.Item {
 	out := make([]store.Item, len(items))
 	for i, it := range items {

@@ -26,7 +26,7 @@ func TestEdit(t *testing.T) {
 		{"existing session", `printf 'y := 2\n' >> "$1"`, "fresh", "", 0, "x := 1\ny := 2\n"},
 		{"bundled session gets a copy", `printf 'z := 3\n' >> "$1"`, "tutorial",
 			"Session tutorial is bundled (bundled/tutorial.go); you edited your own copy at " + p("tutorial") + "\n", 0,
-			"shutter := shutters.NewDummy(\"shutter\") // opens in 100 ms\nz := 3\n"},
+			"shutter := shutters.New(\"shutter\") // opens in 20 ms\nz := 3\n"},
 		{"no longer parses", `printf 'w := := 3\n\nv := 3\n' >> "$1"`, "fresh",
 			"concert: session fresh does not parse; fix it with concert edit fresh:\n" + p("fresh") + ":", 1, "v := 3\n"},
 		{"editor fails", `exit 3`, "fresh",
