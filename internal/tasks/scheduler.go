@@ -3,6 +3,7 @@ package tasks
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"runtime/debug"
@@ -93,7 +94,7 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	t.ctx = taskContext{ctx, t}
 	t.cancel = cancel
 	if adaptErr != nil {
-		t.finish(nil, adaptErr)
+		t.end(t.record(nil, adaptErr))
 		return t
 	}
 	s.running.store(t.id, t)
@@ -112,23 +113,33 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 
 func (t *Task) run(fn Func) {
 	s := t.sched
-	gid := goid.Get()
-	s.byGID.store(uint64(gid), t)
+	gid := uint64(goid.Get())
+	s.byGID.store(gid, t)
 	var (
-		result any
-		err    error
+		result   any
+		err      error
+		returned bool
 	)
 	defer func() {
 		if v := recover(); v != nil {
 			result, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
+		} else if !returned {
+			// runtime.Goexit (t.FailNow, a library giving up) unwinds
+			// without a result: that must not read as success.
+			err = fmt.Errorf("task %d %s: the function called runtime.Goexit instead of returning", t.id, t.name)
 		}
-		s.byGID.delete(uint64(gid))
+		s.byGID.delete(gid)
+		// The outcome is recorded before the task leaves the registry, so
+		// whoever sees it gone (Len, List, Wait, Foreground) finds its
+		// final state.
+		state, terr := t.record(result, err)
 		s.running.delete(t.id)
 		s.count.Add(-1)
 		s.fg.CompareAndSwap(t, nil)
-		t.finish(result, err)
+		t.end(state, terr)
 	}()
 	result, err = fn(&t.ctx)
+	returned = true
 }
 
 // Current returns the task whose function runs on the calling goroutine.
@@ -193,16 +204,24 @@ func (s *Scheduler) CancelAll(cause error) int {
 	// Cancelling wakes each task's goroutine; spread that over the cores so
 	// a hundred thousand tasks are all told within milliseconds.
 	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)
-	var wg sync.WaitGroup
+	var (
+		wg        sync.WaitGroup
+		cancelled atomic.Int64
+	)
 	for w := range workers {
 		wg.Go(func() {
+			n := 0
 			for i := w; i < len(list); i += workers {
-				list[i].CancelCause(cause)
+				if list[i].cancelCause(cause) {
+					n++
+				}
 			}
+			cancelled.Add(int64(n))
 		})
 	}
 	wg.Wait()
-	return len(list)
+	// A listed task may have ended meanwhile; only the others count.
+	return int(cancelled.Load())
 }
 
 // Wait blocks until no task runs, including tasks started meanwhile, or

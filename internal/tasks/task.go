@@ -91,6 +91,10 @@ func (t *Task) Within(other *Task) bool {
 func (t *Task) State() State {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.state == Running && t.ctx.Err() != nil {
+		// Cancelled through the scheduler's root context, not CancelCause.
+		return Cancelling
+	}
 	return t.state
 }
 
@@ -113,16 +117,23 @@ func (t *Task) Cancel() { t.CancelCause(ErrCancelled) }
 
 // CancelCause asks the task to stop and records why. Only the first cause
 // counts; cancelling an ended task does nothing.
-func (t *Task) CancelCause(cause error) {
+func (t *Task) CancelCause(cause error) { t.cancelCause(cause) }
+
+// cancelCause reports whether the task had not ended yet.
+func (t *Task) cancelCause(cause error) bool {
 	if cause == nil {
 		cause = ErrCancelled
 	}
 	t.mu.Lock()
+	ended := t.state.Ended()
 	if t.state == Running {
 		t.state = Cancelling
 	}
 	t.mu.Unlock()
-	t.cancel(cause)
+	if !ended {
+		t.cancel(cause)
+	}
+	return !ended
 }
 
 // Result returns the result and error of an ended task without waiting.
@@ -166,10 +177,11 @@ func (t *Task) String() string {
 	return fmt.Sprintf("<task %d %s: %s>", t.id, t.name, t.State())
 }
 
-// finish records the outcome. A cancelled context wins over what the
-// function returned; see the package doc.
-func (t *Task) finish(result any, err error) {
+// record sets the outcome. A cancelled context wins over what the function
+// returned; see the package doc.
+func (t *Task) record(result any, err error) (State, error) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.result = result
 	cause := context.Cause(&t.ctx)
 	switch {
@@ -183,9 +195,13 @@ func (t *Task) finish(result any, err error) {
 		t.state = Done
 	}
 	t.ended = time.Now()
-	state, terr := t.state, t.err
-	t.mu.Unlock()
-	t.sched.logEnd(t, state, terr)
+	return t.state, t.err
+}
+
+// end logs the recorded outcome, frees what the task held and tells its
+// waiters.
+func (t *Task) end(state State, err error) {
+	t.sched.logEnd(t, state, err)
 	// Release the context's resources; the cause is already recorded.
 	t.cancel(errTaskEnded)
 	t.parent.Store(nil)

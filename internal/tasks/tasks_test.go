@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -486,3 +487,59 @@ level=INFO msg="task cancelled" task=%[3]d name=move cause="interrupted by ctrl-
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A function that leaves through runtime.Goexit (t.FailNow in a test,
+// a library giving up its goroutine) has not returned a result: reading
+// its task as done would call a failure a success.
+func TestTaskEndedByGoexitFails(t *testing.T) {
+	s := newScheduler(t)
+	task := s.Start(func() (int, error) {
+		runtime.Goexit()
+		return 1, nil
+	}, Named("quitter"))
+	_, err := task.Await(context.Background())
+	want := fmt.Sprintf("task %d quitter: the function called runtime.Goexit instead of returning", task.ID())
+	if err == nil || err.Error() != want {
+		t.Errorf("Await() error = %v; want %q", err, want)
+	}
+	if task.State() != Failed {
+		t.Errorf("State() = %v; want failed", task.State())
+	}
+}
+
+// Whoever sees a task gone from the scheduler (Len, List, Wait, the
+// foreground slot) must find its outcome recorded: the shell prints the
+// states of the tasks it stopped right after Wait.
+func TestTaskLeavesTheSchedulerOnlyOnceItsOutcomeIsRecorded(t *testing.T) {
+	s := newScheduler(t)
+	for i := range 3000 {
+		task := s.Start(func() error { return errors.New("late") }, AsForeground())
+		for s.Len() != 0 || s.Foreground() != nil {
+			runtime.Gosched()
+		}
+		if st := task.State(); st != Failed {
+			t.Fatalf("run %d: Len() = 0 and Foreground() = nil while State() = %v; want failed", i, st)
+		}
+		if _, err := task.Result(); err == nil {
+			t.Fatalf("run %d: Len() = 0 while Result() has no error yet", i)
+		}
+	}
+}
+
+// A task whose context ends because its scheduler's root was cancelled is
+// cancelling, like one cancelled by hand, until its function returns.
+func TestRootCancelledShowsTasksCancelling(t *testing.T) {
+	root, cancel := context.WithCancelCause(context.Background())
+	s := NewScheduler(root)
+	release := make(chan struct{})
+	stubborn := s.Start(func() { <-release })
+	cancel(ErrShutdown)
+	if got := stubborn.State(); got != Cancelling {
+		t.Errorf("State() after the root was cancelled = %v; want cancelling", got)
+	}
+	close(release)
+	<-stubborn.Done()
+	if got := stubborn.State(); got != Cancelled || !errors.Is(stubborn.Err(), ErrShutdown) {
+		t.Errorf("State(), Err() = %v, %v; want cancelled by the shutdown", got, stubborn.Err())
+	}
+}
