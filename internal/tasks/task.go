@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -183,6 +184,7 @@ func (t *Task) record(result any, err error) (State, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.result = result
+	err = checked(err)
 	cause := context.Cause(&t.ctx)
 	switch {
 	case cause != nil:
@@ -206,6 +208,27 @@ func (t *Task) end(state State, err error) {
 	t.cancel(errTaskEnded)
 	t.parent.Store(nil)
 	close(t.done)
+}
+
+// checked returns err, or an error saying what is wrong with it when its
+// methods panic (var e *MyError; return e): the task's error is printed,
+// logged and unwrapped later, and that must not crash the shell.
+func checked(err error) (safe error) {
+	if err == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if rv := reflect.ValueOf(err); rv.Kind() == reflect.Pointer && rv.IsNil() {
+				safe = fmt.Errorf("a nil %T returned as error", err)
+			} else {
+				safe = fmt.Errorf("a %T returned as error panics: %v", err, v)
+			}
+		}
+	}()
+	_ = err.Error()
+	_ = errors.Is(err, context.Canceled) // runs its Unwrap and Is methods
+	return err
 }
 
 // nonCancel drops errors that only repeat the cancellation.

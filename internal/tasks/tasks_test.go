@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -541,5 +542,40 @@ func TestRootCancelledShowsTasksCancelling(t *testing.T) {
 	<-stubborn.Done()
 	if got := stubborn.State(); got != Cancelled || !errors.Is(stubborn.Err(), ErrShutdown) {
 		t.Errorf("State(), Err() = %v, %v; want cancelled by the shutdown", got, stubborn.Err())
+	}
+}
+
+// fragileError dereferences its receiver, as most error types do; returned
+// as a nil *fragileError it is a non-nil error whose methods panic.
+type fragileError struct{ inner error }
+
+func (e *fragileError) Error() string { return "fragile: " + e.inner.Error() }
+func (e *fragileError) Unwrap() error { return e.inner }
+
+// var e *MyError; return e is a classic slip; in a task it must cost that
+// task, not the shell, even when the task is being cancelled or logged.
+func TestNilPointerErrorDoesNotCrashTheProcess(t *testing.T) {
+	s := newScheduler(t)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.logger = func() *slog.Logger { return logger }
+	nilErr := func(ctx context.Context) error {
+		<-ctx.Done()
+		var e *fragileError
+		return e
+	}
+	task := s.Start(nilErr, Named("careless"))
+	task.Cancel()
+	_, err := task.Await(context.Background())
+	want := fmt.Sprintf("task %d careless cancelled: cancelled (then: a nil *tasks.fragileError returned as error)", task.ID())
+	if err == nil || err.Error() != want || task.State() != Cancelled {
+		t.Errorf("Await() error = %v, state %v; want %q, cancelled", err, task.State(), want)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	failed := s.Start(func() error { return nilErr(ctx) })
+	want = "a nil *tasks.fragileError returned as error"
+	if _, err := failed.Await(context.Background()); err == nil || err.Error() != want || failed.State() != Failed {
+		t.Errorf("Await() error = %v, state %v; want %q, failed", err, failed.State(), want)
 	}
 }
