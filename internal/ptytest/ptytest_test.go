@@ -22,6 +22,7 @@ func TestStrip(t *testing.T) {
 		name, in, want string
 	}{
 		{"plain", "hello\r\nworld", "hello\nworld"},
+		{"doubled carriage return", "report\r\r\nnext\rover", "report\nnext\rover"},
 		{"colour", "\x1b[1;31mSorry,\x1b[0m no", "Sorry, no"},
 		{"cursor and erase", "\x1b[2K\x1b[1G>>> \x1b[?25h", ">>> "},
 		{"title by BEL", "\x1b]0;concert\x07ready", "ready"},

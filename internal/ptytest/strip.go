@@ -1,9 +1,6 @@
 package ptytest
 
-import (
-	"regexp"
-	"strings"
-)
+import "regexp"
 
 // escapes matches the ANSI/VT escape sequences a shell writes: CSI (cursor
 // moves, colours, erase), OSC (window title, ended by BEL or ST), DCS and
@@ -17,9 +14,14 @@ var escapes = regexp.MustCompile(
 		"|\x1b[ -Z\\\\^-~]" + // not [ or ], which start the longer forms above
 		"|[\x07\x00]")
 
-// Strip removes ANSI escape sequences from b and turns "\r\n" into "\n".
-// An escape cut off at the end of b stays until the rest arrives.
+// lineEnds are line ends as a terminal receives them: "\r\n", or more
+// carriage returns when a program writes "\r\n" through output
+// processing that adds its own.
+var lineEnds = regexp.MustCompile("\r+\n")
+
+// Strip removes ANSI escape sequences from b and turns line ends into
+// "\n". An escape cut off at the end of b stays until the rest arrives.
 func Strip(b []byte) string {
 	s := escapes.ReplaceAllString(string(b), "")
-	return strings.ReplaceAll(s, "\r\n", "\n")
+	return lineEnds.ReplaceAllString(s, "\n")
 }

@@ -44,6 +44,10 @@ type prompter struct {
 	asked   bool   // the refresh keys are on their way
 	entered bool   // Input ended with Enter, not ctrl-d
 	midLine bool   // the last output did not end its line
+
+	// emergencyStop is ctrl-k at the prompt (package keys); the report
+	// prints above the line like other output.
+	emergencyStop func()
 }
 
 func newPrompter(c Config, tty *os.File) *prompter {
@@ -83,7 +87,16 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithCompleter(p.s.complete),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
+		prompt.WithKeyBind(prompt.KeyBind{Key: prompt.ControlK, Fn: p.ctrlK}),
 	)...)
+}
+
+// ctrlK is the emergency stop, at the prompt as at any other time.
+func (p *prompter) ctrlK(*prompt.Prompt) bool {
+	if p.emergencyStop != nil {
+		p.emergencyStop()
+	}
+	return true
 }
 
 // onEnter decides whether Enter runs the input or continues it on the

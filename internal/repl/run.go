@@ -83,6 +83,9 @@ func Run(ctx context.Context, c Config) int {
 	}
 	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: r.errOut, StopInterpreter: s.StopInterpreter})
 	r.keys = shell
+	if p != nil {
+		p.emergencyStop = func() { shell.EmergencyStop() }
+	}
 	stop := shell.HandleSignals()
 	defer stop()
 
