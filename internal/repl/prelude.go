@@ -12,6 +12,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -56,6 +57,7 @@ func (s *Session) prelude() interp.Exports {
 		"pdoc":       reflect.ValueOf(s.pdoc),
 		"help":       reflect.ValueOf(s.help),
 		"load":       reflect.ValueOf(loadStub),
+		"watchdog":   reflect.ValueOf(keys.Watchdog),
 
 		// Called by the await rewrite and the printer; see rewrite.go.
 		"_aw_":   reflect.ValueOf(s.awaitTop),
@@ -282,6 +284,7 @@ const helpText = `Type Go. Results of expressions are printed; declarations and 
   dstate(), ddoc()     the devices' state and documentation
   pdoc()               the functions this session declared, with their doc
   load("name")         run another session once
+  watchdog(check, d)   emergency stop (as ctrl-k) when check() turns true; checked every d
   q.MM, q.Deg, ...     units: 2 * q.MM is a q.Length
   motors, cameras, ... device packages: m := motors.NewLinear("m")
 Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
