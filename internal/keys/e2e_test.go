@@ -237,6 +237,7 @@ func TestE2ESignals(t *testing.T) {
 		{"SIGTERM during a command", syscall.SIGTERM, true, 143, "Emergency stop: 2 tasks cancelled, 4 devices stopped\n"},
 		{"SIGHUP at the prompt", syscall.SIGHUP, false, 129, "Emergency stop: 1 task cancelled, 4 devices stopped\n"},
 		{"SIGHUP during a command", syscall.SIGHUP, true, 129, "Emergency stop: 2 tasks cancelled, 4 devices stopped\n"},
+		{"SIGQUIT during a command", syscall.SIGQUIT, true, 131, "Emergency stop: 2 tasks cancelled, 4 devices stopped\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
