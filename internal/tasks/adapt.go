@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 var (
@@ -109,7 +110,22 @@ func funcName(f any) string {
 	if v.Kind() != reflect.Func {
 		return fmt.Sprintf("%T", f)
 	}
-	fn := runtime.FuncForPC(v.Pointer())
+	// Looking a name up costs a tenth of a trivial task's life; a program
+	// has few distinct functions, so the names are kept.
+	pc := v.Pointer()
+	if name, ok := funcNames.Load(pc); ok {
+		return name.(string)
+	}
+	name := lookupName(pc)
+	funcNames.Store(pc, name)
+	return name
+}
+
+// funcNames maps a function's entry PC to its funcName.
+var funcNames sync.Map
+
+func lookupName(pc uintptr) string {
+	fn := runtime.FuncForPC(pc)
 	if fn == nil {
 		return "func"
 	}

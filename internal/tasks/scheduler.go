@@ -21,9 +21,8 @@ import (
 type Scheduler struct {
 	root context.Context
 
-	running registry // task id -> task, while its function runs
-	count   atomic.Int64
-	byGID   registry // goroutine id -> the task running its function on it
+	running registry // while their functions run
+	byGID   gidMap   // goroutine id -> the task running its function on it
 	fg      atomic.Pointer[Task]
 
 	logger func() *slog.Logger // nil: no log
@@ -97,8 +96,7 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		t.end(t.record(nil, adaptErr))
 		return t
 	}
-	s.running.store(t.id, t)
-	s.count.Add(1)
+	s.running.add(t)
 	if t.foreground {
 		s.fg.Store(t)
 	}
@@ -133,9 +131,10 @@ func (t *Task) run(fn Func) {
 		// whoever sees it gone (Len, List, Wait, Foreground) finds its
 		// final state.
 		state, terr := t.record(result, err)
-		s.running.delete(t.id)
-		s.count.Add(-1)
-		s.fg.CompareAndSwap(t, nil)
+		s.running.remove(t)
+		if t.foreground {
+			s.fg.CompareAndSwap(t, nil)
+		}
 		t.end(state, terr)
 	}()
 	result, err = fn(&t.ctx)
@@ -189,18 +188,18 @@ func (s *Scheduler) Foreground() *Task { return s.fg.Load() }
 
 // List returns the running tasks, oldest first.
 func (s *Scheduler) List() []*Task {
-	list := s.running.appendAll(make([]*Task, 0, s.count.Load()))
+	list := s.running.appendAll(make([]*Task, 0, s.Len()))
 	slices.SortFunc(list, func(a, b *Task) int { return cmp.Compare(a.id, b.id) })
 	return list
 }
 
 // Len returns how many tasks run.
-func (s *Scheduler) Len() int { return int(s.count.Load()) }
+func (s *Scheduler) Len() int { return s.running.len() }
 
 // CancelAll cancels every running task with cause and returns how many it
 // cancelled. Like Task.Cancel it does not wait; use Wait for that.
 func (s *Scheduler) CancelAll(cause error) int {
-	list := s.running.appendAll(make([]*Task, 0, s.count.Load()))
+	list := s.running.appendAll(make([]*Task, 0, s.Len()))
 	// Cancelling wakes each task's goroutine; spread that over the cores so
 	// a hundred thousand tasks are all told within milliseconds.
 	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)

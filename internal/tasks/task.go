@@ -48,6 +48,7 @@ type Task struct {
 	logged     bool
 	parent     atomic.Pointer[Task] // cleared when t ends, so chains of tasks do not pile up
 	sched      *Scheduler
+	prev, next *Task // in the scheduler's registry, under its shard's lock
 
 	// ctx belongs to the task: it is the context its function receives.
 	ctx    taskContext
@@ -214,8 +215,8 @@ func (t *Task) end(state State, err error) {
 // methods panic (var e *MyError; return e): the task's error is printed,
 // logged and unwrapped later, and that must not crash the shell.
 func checked(err error) (safe error) {
-	if err == nil {
-		return nil
+	if err == nil || err == context.Canceled {
+		return err
 	}
 	defer func() {
 		if v := recover(); v != nil {
@@ -233,7 +234,7 @@ func checked(err error) (safe error) {
 
 // nonCancel drops errors that only repeat the cancellation.
 func nonCancel(err error) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || err == context.Canceled || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil
 	}
 	return err
