@@ -3,6 +3,10 @@
 package keys
 
 import (
+	"path/filepath"
+	"strings"
+
+	"github.com/concert-go/concert/internal/ptytest"
 	"testing"
 	"time"
 )
@@ -34,4 +38,24 @@ func TestE2EWatchdog(t *testing.T) {
 	do(term, "wd.Cancel()")
 	enter(term, "await wd", "Cancelled\n")
 	quit(t, term)
+}
+
+// ctrl-c at the prompt clears the line and does not exit.
+func TestE2ECtrlCAtPrompt(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	s := ptytest.StartScreen(t, ptytest.Options{Env: []string{
+		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+	}}, ptytest.Concert(t), "start", "tutorial")
+	s.WaitFor("tutorial >", 2*time.Minute)
+	s.SendString("motor.Pos")
+	s.WaitFor("tutorial > motor.Pos", e2eWait)
+	s.Send([]byte{CtrlC})
+	s.SendString("1 + 1\r")
+	s.WaitFor("tutorial > 1 + 1\n2\ntutorial >", e2eWait)
+	if text := s.Text(); strings.Contains(text, "motor.Pos1") || strings.Contains(text, "Sorry") {
+		t.Errorf("the cleared line was run:\n%s", text)
+	}
 }
