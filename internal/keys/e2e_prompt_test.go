@@ -5,10 +5,10 @@ package keys
 import (
 	"path/filepath"
 	"strings"
-
-	"github.com/concert-go/concert/internal/ptytest"
 	"testing"
 	"time"
+
+	"github.com/concert-go/concert/internal/ptytest"
 )
 
 func TestE2ECtrlKAtPrompt(t *testing.T) {
