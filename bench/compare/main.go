@@ -124,16 +124,24 @@ func run(out io.Writer, quick bool, runs int, only string) error {
 			r = max(1, runs/2)
 		}
 		var goS, pyS []sample
-		for range r {
-			g, err := measure(w.goSide)
-			if err != nil {
-				return fmt.Errorf("%s (Go): %w", w.name, err)
+		for i := range r {
+			// Alternate which side goes first, so that neither always
+			// runs on the caches and clock the other left behind.
+			for _, goSide := range [][]bool{{true, false}, {false, true}}[i%2] {
+				if goSide {
+					g, err := measure(w.goSide)
+					if err != nil {
+						return fmt.Errorf("%s (Go): %w", w.name, err)
+					}
+					goS = append(goS, g)
+					continue
+				}
+				p, err := measure(w.pySide)
+				if err != nil {
+					return fmt.Errorf("%s (Python): %w", w.name, err)
+				}
+				pyS = append(pyS, p)
 			}
-			p, err := measure(w.pySide)
-			if err != nil {
-				return fmt.Errorf("%s (Python): %w", w.name, err)
-			}
-			goS, pyS = append(goS, g), append(pyS, p)
 		}
 		gm, pm := median(goS), median(pyS)
 		rows = append(rows, []string{w.name, fmt.Sprint(w.n), seconds(gm), seconds(pm), fmt.Sprintf("%.1fx", pm/gm), megabytes(goS), megabytes(pyS), w.reference.String(gm)})

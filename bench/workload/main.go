@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
@@ -109,9 +110,20 @@ func gatherSleep(n int) (time.Duration, error) {
 // task ended, with n tasks waiting.
 func cancelAll(n int) (time.Duration, error) {
 	ts := make([]*tasks.Task, n)
+	var waiting sync.WaitGroup
+	waiting.Add(n)
 	for i := range ts {
-		ts[i] = tasks.Start(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+		ts[i] = tasks.Start(func(ctx context.Context) error {
+			done := ctx.Done()
+			waiting.Done()
+			<-done
+			return ctx.Err()
+		})
 	}
+	// Like the Python side, every task waits before the clock starts; a
+	// task cancelled before it first ran would cost less than one woken.
+	waiting.Wait()
+	time.Sleep(10 * time.Millisecond) // the last few from Done to parked
 	start := time.Now()
 	if got := tasks.CancelAll(tasks.ErrEmergencyStop); got != n {
 		return 0, fmt.Errorf("CancelAll cancelled %d of %d tasks", got, n)
