@@ -46,7 +46,10 @@ type Task struct {
 	name       string
 	foreground bool
 	logged     bool
-	parent     atomic.Pointer[Task] // cleared when t ends, so chains of tasks do not pile up
+	// parent is the task that started t until t ends; then the nearest
+	// ancestor still running, so that t's running descendants stay within
+	// that ancestor while chains of ended tasks are freed.
+	parent     atomic.Pointer[Task]
 	sched      *Scheduler
 	prev, next *Task // in the scheduler's registry, under its shard's lock
 
@@ -76,7 +79,12 @@ func (t *Task) Foreground() bool { return t.foreground }
 // the task running on the goroutine that called Start (see
 // Scheduler.Current). It records who asked for the work, for locks; it
 // does not tie the lifetimes. It is nil once t has ended.
-func (t *Task) Parent() *Task { return t.parent.Load() }
+func (t *Task) Parent() *Task {
+	if t.hasEnded() {
+		return nil
+	}
+	return t.parent.Load()
+}
 
 // Within reports whether t is other or was started, directly or through
 // other tasks, from inside other.
@@ -108,6 +116,15 @@ func (t *Task) Ended() time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.ended
+}
+
+func (t *Task) hasEnded() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Done is closed when the task has ended.
@@ -207,7 +224,11 @@ func (t *Task) end(state State, err error) {
 	t.sched.logEnd(t, state, err)
 	// Release the context's resources; the cause is already recorded.
 	t.cancel(errTaskEnded)
-	t.parent.Store(nil)
+	p := t.parent.Load()
+	for p != nil && p.hasEnded() {
+		p = p.parent.Load()
+	}
+	t.parent.Store(p)
 	close(t.done)
 }
 

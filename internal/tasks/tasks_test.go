@@ -579,3 +579,26 @@ func TestNilPointerErrorDoesNotCrashTheProcess(t *testing.T) {
 		t.Errorf("Await() error = %v, state %v; want %q, failed", err, failed.State(), want)
 	}
 }
+
+// A task started from a task that has since ended is still within the
+// tasks above: a lock's holder starts a helper, the helper starts the
+// mover and returns, and the mover must still count as the holder's.
+func TestWithinSurvivesAnEndedTaskInBetween(t *testing.T) {
+	s := newScheduler(t)
+	release := make(chan struct{})
+	defer close(release)
+	holder := s.Start(func() { <-release }, Named("holder"))
+	started := make(chan *Task, 1)
+	helper := s.Start(func() { started <- s.Start(func() { <-release }, Named("mover")) }, ChildOf(holder), Named("helper"))
+	<-helper.Done()
+	mover := <-started
+	if !mover.Within(holder) || !mover.Within(helper) {
+		t.Errorf("mover.Within(holder) = %v, Within(helper) = %v after the helper ended; want true, true", mover.Within(holder), mover.Within(helper))
+	}
+	if helper.Parent() != nil || mover.Parent() != helper {
+		t.Errorf("helper.Parent() = %v, mover.Parent() = %v; want nil for the ended helper, the helper for the mover", helper.Parent(), mover.Parent())
+	}
+	if holder.Within(mover) {
+		t.Error("holder.Within(mover) = true")
+	}
+}
