@@ -64,20 +64,27 @@ func Watch(ctx context.Context, tty *os.File, onKey func(b byte)) (typeahead []b
 		}
 	}()
 
-	var p [2]int
-	if err := unix.Pipe(p[:]); err != nil {
+	// The wake-up pipe: os.Pipe marks it close-on-exec, so programs the
+	// command starts do not inherit it.
+	wakeR, wakeW, err := os.Pipe()
+	if err != nil {
 		return nil, fmt.Errorf("key watcher: %w", err)
 	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
-	stop := context.AfterFunc(ctx, func() { _, _ = unix.Write(p[1], []byte{0}) })
-	// Wait for the wake-up write to finish, so it never lands on a closed,
-	// perhaps reused, descriptor.
+	defer wakeR.Close()
+	defer wakeW.Close()
+	wakeFd, err := fdOf(wakeR)
+	if err != nil {
+		return nil, fmt.Errorf("key watcher: %w", err)
+	}
+	// A wake-up that comes after Watch has returned writes to a closed
+	// *os.File, which fails harmlessly (a raw descriptor might have been
+	// reused by then).
+	stop := context.AfterFunc(ctx, func() { _, _ = wakeW.Write([]byte{0}) })
 	defer stop()
 
 	fds := []unix.PollFd{
 		{Fd: int32(fd), Events: unix.POLLIN},
-		{Fd: int32(p[0]), Events: unix.POLLIN},
+		{Fd: int32(wakeFd), Events: unix.POLLIN},
 	}
 	buf := make([]byte, 256)
 	for ctx.Err() == nil {
