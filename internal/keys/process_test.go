@@ -36,9 +36,15 @@ func TestMain(m *testing.M) {
 // in the background and a foreground command under Shell.Run. It prints
 // "watching" once the key watcher owns the terminal. mode says how the
 // foreground command ends: "normal" after a short while, "panic" by a
-// panic on a goroutine of the shell, "wait" only when cancelled.
+// panic on a goroutine of the shell, "wait" only when cancelled; and, under
+// Supervise, "unrecovered" by a panic on a goroutine without Recover (a
+// library's), "sigkill" by SIGKILL, "supervised" only when cancelled.
 func child(mode string) {
 	slog.SetDefault(slog.New(slog.DiscardHandler)) // the test reads the screen
+	switch mode {
+	case "unrecovered", "sigkill", "supervised":
+		Supervise(os.Stdin)
+	}
 	restore, err := Guard(os.Stdin)
 	if err != nil {
 		fmt.Println(err)
@@ -61,6 +67,16 @@ func child(mode string) {
 				defer Recover()
 				time.Sleep(300 * time.Millisecond)
 				panic("boom")
+			}()
+		case "unrecovered":
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				panic("inside a library")
+			}()
+		case "sigkill":
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			}()
 		}
 		<-ctx.Done()
@@ -109,6 +125,12 @@ func TestProcessTerminalRestored(t *testing.T) {
 		}},
 		{"SIGQUIT", "wait", syscall.SIGQUIT, 131, []string{
 			"Caught SIGQUIT: emergency stop, then exit.\n", "Emergency stop: 2 tasks cancelled, 1 device stopped\n",
+		}},
+		// Deaths no Recover sees: the supervisor restores the terminal.
+		{"supervised, unrecovered panic", "unrecovered", 0, 2, []string{"panic: inside a library"}},
+		{"supervised, SIGKILL", "sigkill", 0, 137, []string{"\nconcert: the shell was killed (SIGKILL); terminal restored.\n"}},
+		{"supervised, SIGTERM to the supervisor", "supervised", syscall.SIGTERM, 143, []string{
+			"Caught SIGTERM: emergency stop, then exit.\n", "Emergency stop: 2 tasks cancelled, 1 device stopped\n",
 		}},
 	}
 	for _, tt := range tests {

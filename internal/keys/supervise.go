@@ -1,0 +1,82 @@
+//go:build unix
+
+package keys
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// supervisedEnv marks the process Supervise started, so that it does not
+// start another.
+const supervisedEnv = "CONCERT_SUPERVISED"
+
+// Supervise makes the terminal safe from the deaths Recover never sees: a
+// fatal runtime error, a panic on a goroutine of a library, SIGKILL. Unless
+// this process is already the supervised one, it saves tty's settings, runs
+// the same program with the same arguments as its child on the same
+// terminal, waits for it, puts the terminal back as it found it, and exits
+// with the child's status (128 + the signal's number when a signal killed
+// it). In the child, and when tty is not a terminal or the child cannot be
+// started, Supervise returns and the program goes on by itself.
+//
+// Call it first thing in the command that owns the terminal. The child
+// gets the signals the terminal sends (ctrl-c, ctrl-\ in a cooked
+// terminal, hang-up) as the process group's member; SIGTERM and SIGHUP sent
+// to the supervisor alone are passed on to it.
+func Supervise(tty *os.File) {
+	if os.Getenv(supervisedEnv) != "" || !IsTerminal(tty) {
+		return
+	}
+	fd, err := fdOf(tty)
+	if err != nil {
+		return
+	}
+	saved, err := getTermios(fd)
+	if err != nil {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), supervisedEnv+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	sigs := make(chan os.Signal, 8)
+	// SIGINT and SIGQUIT from the keyboard reach the child directly; here
+	// they must only not end the supervisor.
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP)
+	if err := cmd.Start(); err != nil {
+		signal.Stop(sigs)
+		return
+	}
+	go func() {
+		defer func() { _ = recover() }()
+		for sig := range sigs {
+			if sig == syscall.SIGTERM || sig == syscall.SIGHUP {
+				_ = cmd.Process.Signal(sig)
+			}
+		}
+	}()
+	_ = cmd.Wait()
+	signal.Stop(sigs)
+	_ = unix.IoctlSetTermios(fd, ioctlSetTermios, saved)
+	os.Exit(supervisedExit(cmd.ProcessState))
+}
+
+// supervisedExit is the status the supervisor exits with, and it tells the
+// user when the shell died without a word of its own.
+func supervisedExit(ps *os.ProcessState) int {
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return ps.ExitCode()
+	}
+	fmt.Fprintf(os.Stderr, "\nconcert: the shell was killed (%s); terminal restored.\n", unix.SignalName(ws.Signal()))
+	return 128 + int(ws.Signal())
+}
