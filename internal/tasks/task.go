@@ -232,20 +232,19 @@ func (t *Task) end(state State, err error) {
 	close(t.done)
 }
 
-// checked returns err, or an error saying what is wrong with it when its
-// methods panic (var e *MyError; return e): the task's error is printed,
-// logged and unwrapped later, and that must not crash the shell.
+// checked returns err, or, when err is a nil pointer whose methods panic
+// (var e *MyError; return e), an error saying so: the task's error is
+// printed, logged and unwrapped later, and that must not crash the shell.
 func checked(err error) (safe error) {
 	if err == nil || err == context.Canceled {
 		return err
 	}
+	if v := reflect.ValueOf(err); v.Kind() != reflect.Pointer || !v.IsNil() {
+		return err
+	}
 	defer func() {
-		if v := recover(); v != nil {
-			if rv := reflect.ValueOf(err); rv.Kind() == reflect.Pointer && rv.IsNil() {
-				safe = fmt.Errorf("a nil %T returned as error", err)
-			} else {
-				safe = fmt.Errorf("a %T returned as error panics: %v", err, v)
-			}
+		if recover() != nil {
+			safe = fmt.Errorf("a nil %T returned as error", err)
 		}
 	}()
 	_ = err.Error()
