@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
@@ -55,6 +56,11 @@ exit status is 1 if one failed.`,
 }
 
 func (o *startOptions) run(ctx context.Context) error {
+	if tty, ok := o.In.(*os.File); ok && !o.nonInteractive {
+		// A parent process that puts the terminal back however the shell
+		// dies (package keys); returns in the shell itself.
+		keys.Supervise(tty)
+	}
 	if (o.name == "") == (o.filename == "") {
 		return usageErrorf("give a session NAME or --filename FILE, not both or neither")
 	}

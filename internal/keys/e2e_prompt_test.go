@@ -3,8 +3,12 @@
 package keys
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -57,5 +61,35 @@ func TestE2ECtrlCAtPrompt(t *testing.T) {
 	s.WaitFor("tutorial > 1 + 1\n2\ntutorial >", e2eWait)
 	if text := s.Text(); strings.Contains(text, "motor.Pos1") || strings.Contains(text, "Sorry") {
 		t.Errorf("the cleared line was run:\n%s", text)
+	}
+}
+
+// However the shell dies, even by SIGKILL with the key watcher owning the
+// terminal, the supervisor puts the terminal back.
+func TestE2ESupervisorAfterSIGKILL(t *testing.T) {
+	t.Parallel()
+	term := concert(t)
+	startCommand(term, "time.Sleep(10 * time.Second)")
+	// The shell is the supervisor's child, started from any of its threads.
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", term.Pid()))
+	var children []byte
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		children = append(children, b...)
+	}
+	shell, err := strconv.Atoi(strings.TrimSpace(string(children)))
+	if err != nil {
+		t.Fatalf("the supervisor's children are %q; want one shell", children)
+	}
+	if during, before := term.Stty(), term.SttyBefore(); during == before {
+		t.Fatalf("the key watcher does not own the terminal")
+	}
+	syscall.Kill(shell, syscall.SIGKILL)
+	if st := term.Wait(e2eWait); st.ExitCode() != 137 {
+		t.Errorf("exit status = %d; want 137", st.ExitCode())
+	}
+	term.WaitFor("concert: the shell was killed (SIGKILL); terminal restored.\n", e2eWait)
+	if before, after := term.SttyBefore(), term.Stty(); before != after {
+		t.Errorf("terminal settings changed:\nbefore: %s\nafter:  %s", before, after)
 	}
 }

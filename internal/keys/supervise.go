@@ -27,8 +27,10 @@ const supervisedEnv = "CONCERT_SUPERVISED"
 //
 // Call it first thing in the command that owns the terminal. The child
 // gets the signals the terminal sends (ctrl-c, ctrl-\ in a cooked
-// terminal, hang-up) as the process group's member; SIGTERM and SIGHUP sent
-// to the supervisor alone are passed on to it.
+// terminal, hang-up) as the process group's member; SIGTERM, SIGHUP and
+// SIGQUIT sent to the supervisor are passed on to it (a second one from the
+// terminal changes nothing: the first ends the shell). SIGINT is not: from
+// the keyboard it would count as a second ctrl-c press.
 func Supervise(tty *os.File) {
 	if os.Getenv(supervisedEnv) != "" || !IsTerminal(tty) {
 		return
@@ -49,8 +51,8 @@ func Supervise(tty *os.File) {
 	cmd.Env = append(os.Environ(), supervisedEnv+"=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 8)
-	// SIGINT and SIGQUIT from the keyboard reach the child directly; here
-	// they must only not end the supervisor.
+	// SIGINT from the keyboard reaches the child directly; here it must
+	// only not end the supervisor.
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP)
 	if err := cmd.Start(); err != nil {
 		signal.Stop(sigs)
@@ -59,7 +61,7 @@ func Supervise(tty *os.File) {
 	go func() {
 		defer func() { _ = recover() }()
 		for sig := range sigs {
-			if sig == syscall.SIGTERM || sig == syscall.SIGHUP {
+			if sig != syscall.SIGINT {
 				_ = cmd.Process.Signal(sig)
 			}
 		}
