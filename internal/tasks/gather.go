@@ -25,7 +25,7 @@ func (s *Scheduler) Background(f any, opts ...Option) func(args ...any) *Task {
 func Gather(ctx context.Context, ts ...*Task) ([]any, error) {
 	for i, t := range ts {
 		select {
-		case <-t.done:
+		case <-t.Done():
 			continue
 		case <-ctx.Done():
 		}
@@ -34,7 +34,7 @@ func Gather(ctx context.Context, ts ...*Task) ([]any, error) {
 			rest.CancelCause(cause)
 		}
 		for _, rest := range ts[i:] {
-			<-rest.done
+			<-rest.Done()
 		}
 		break
 	}

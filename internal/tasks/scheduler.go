@@ -78,7 +78,6 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		id:      nextID.Add(1),
 		name:    name,
 		sched:   s,
-		done:    make(chan struct{}),
 		started: time.Now(),
 	}
 	for _, o := range opts {
@@ -251,7 +250,7 @@ func (s *Scheduler) Wait(ctx context.Context) error {
 		}
 		for _, t := range list {
 			select {
-			case <-t.done:
+			case <-t.Done():
 			case <-ctx.Done():
 				return context.Cause(ctx)
 			}

@@ -56,9 +56,10 @@ type Task struct {
 	// ctx belongs to the task: it is the context its function receives.
 	ctx    taskContext
 	cancel context.CancelCauseFunc
-	done   chan struct{}
 
 	mu      sync.Mutex
+	done    chan struct{} // made by the first Done, or at the end if nobody asked
+	over    bool          // the end is complete and done is closed
 	state   State
 	result  any
 	err     error
@@ -119,16 +120,21 @@ func (t *Task) Ended() time.Time {
 }
 
 func (t *Task) hasEnded() bool {
-	select {
-	case <-t.done:
-		return true
-	default:
-		return false
-	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.over
 }
 
 // Done is closed when the task has ended.
-func (t *Task) Done() <-chan struct{} { return t.done }
+func (t *Task) Done() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// Made on demand: most tasks end before anyone waits for them.
+	if t.done == nil {
+		t.done = make(chan struct{})
+	}
+	return t.done
+}
 
 // Cancel asks the task to stop, with ErrCancelled as the cause. It returns
 // at once; see the package doc for what follows.
@@ -174,8 +180,9 @@ func (t *Task) Err() error {
 // waits for it to end. Awaiting an ended task returns at once, each time
 // with the same result. A task cannot await itself.
 func (t *Task) Await(ctx context.Context) (any, error) {
+	done := t.Done()
 	select {
-	case <-t.done:
+	case <-done:
 		return t.Result()
 	default:
 	}
@@ -183,10 +190,10 @@ func (t *Task) Await(ctx context.Context) (any, error) {
 		return nil, fmt.Errorf("task %d %s cannot await itself", t.id, t.name)
 	}
 	select {
-	case <-t.done:
+	case <-done:
 	case <-ctx.Done():
 		t.CancelCause(context.Cause(ctx))
-		<-t.done
+		<-done
 	}
 	return t.Result()
 }
@@ -229,7 +236,14 @@ func (t *Task) end(state State, err error) {
 		p = p.parent.Load()
 	}
 	t.parent.Store(p)
-	close(t.done)
+	t.mu.Lock()
+	t.over = true
+	if t.done == nil {
+		t.done = closedChan
+	} else {
+		close(t.done)
+	}
+	t.mu.Unlock()
 }
 
 // checked returns err, or, when err is a nil pointer whose methods panic
@@ -259,6 +273,13 @@ func nonCancel(err error) error {
 	}
 	return err
 }
+
+// closedChan is the Done of every task that ended before anyone asked.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 type taskKey struct{}
 
