@@ -7,43 +7,35 @@ import "sync"
 // costs a fifth of a trivial task's life.
 const shards = 64
 
-// registry lists the running tasks. Each shard is a list threaded through
-// the tasks themselves, so adding and removing a task allocates nothing
-// and hashes nothing.
+// registry lists the running tasks. Each shard keeps its tasks in a slice
+// and each task its place in it, so adding and removing a task hashes
+// nothing, and listing copies pointers instead of visiting every task
+// (100,000 tasks do not fit in the caches).
 type registry struct {
 	shards [shards]struct {
 		sync.Mutex
-		head *Task
-		n    int
-		_    [40]byte // keep shards on separate cache lines
+		tasks []*Task
+		_     [32]byte // keep shards on separate cache lines
 	}
 }
 
 func (r *registry) add(t *Task) {
 	s := &r.shards[t.id%shards]
 	s.Lock()
-	t.next = s.head
-	if s.head != nil {
-		s.head.prev = t
-	}
-	s.head = t
-	s.n++
+	t.slot = len(s.tasks)
+	s.tasks = append(s.tasks, t)
 	s.Unlock()
 }
 
 func (r *registry) remove(t *Task) {
 	s := &r.shards[t.id%shards]
 	s.Lock()
-	if t.prev != nil {
-		t.prev.next = t.next
-	} else {
-		s.head = t.next
-	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	}
-	t.prev, t.next = nil, nil
-	s.n--
+	last := len(s.tasks) - 1
+	moved := s.tasks[last]
+	s.tasks[t.slot] = moved
+	moved.slot = t.slot
+	s.tasks[last] = nil
+	s.tasks = s.tasks[:last]
 	s.Unlock()
 }
 
@@ -52,7 +44,7 @@ func (r *registry) len() int {
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.Lock()
-		n += s.n
+		n += len(s.tasks)
 		s.Unlock()
 	}
 	return n
@@ -63,9 +55,7 @@ func (r *registry) appendAll(list []*Task) []*Task {
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.Lock()
-		for t := s.head; t != nil; t = t.next {
-			list = append(list, t)
-		}
+		list = append(list, s.tasks...)
 		s.Unlock()
 	}
 	return list

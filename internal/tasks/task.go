@@ -49,9 +49,9 @@ type Task struct {
 	// parent is the task that started t until t ends; then the nearest
 	// ancestor still running, so that t's running descendants stay within
 	// that ancestor while chains of ended tasks are freed.
-	parent     atomic.Pointer[Task]
-	sched      *Scheduler
-	prev, next *Task // in the scheduler's registry, under its shard's lock
+	parent atomic.Pointer[Task]
+	sched  *Scheduler
+	slot   int // in the scheduler's registry, under its shard's lock
 
 	// ctx belongs to the task: it is the context its function receives.
 	ctx    taskContext
