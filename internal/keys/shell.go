@@ -135,11 +135,11 @@ func (s *Shell) key(b byte) {
 	}
 }
 
-// Interrupt is ctrl-c arriving other than through the key watcher: as
-// SIGINT (between two terminal modes, or when stdin is not a terminal).
-// While a command runs it is one press of the escalation; at the prompt,
-// with no command, it does nothing (the line editor clears the line on
-// its own ctrl-c).
+// Interrupt is one ctrl-c press: from the key watcher, or as SIGINT when
+// none runs (between two terminal modes, or when stdin is not a terminal;
+// HandleSignals routes it here). While a command runs it is one press of
+// the escalation; at the prompt, with no command, it does nothing (the
+// line editor clears the line on its own ctrl-c).
 func (s *Shell) Interrupt() {
 	s.mu.Lock()
 	c := s.cmd
