@@ -33,5 +33,7 @@
 // success.
 //
 // A panic inside a task does not crash the process: the task fails with a
-// *PanicError carrying the value and the stack.
+// *PanicError carrying the value and the stack. A function that leaves
+// through runtime.Goexit, or whose error is a nil pointer with methods that
+// panic, fails with an error saying so.
 package tasks
