@@ -214,6 +214,13 @@ func (b *Base) Restore() *tasks.Task {
 // waiting) with tasks.ErrEmergencyStop, calls the driver's stop, and waits
 // until the cancelled operations have ended or ctx is done.
 func (b *Base) EmergencyStop(ctx context.Context) error {
+	return b.emergencyStop(ctx, slog.LevelWarn)
+}
+
+// emergencyStop logs each device's stop at level: EmergencyStopAll logs at
+// debug level, because its caller logs one report for all the devices, and
+// a thousand lines to the session log would slow ctrl-k down.
+func (b *Base) emergencyStop(ctx context.Context, level slog.Level) error {
 	b.mu.Lock()
 	b.estops++
 	ops := make([]*tasks.Task, 0, len(b.ops))
@@ -238,7 +245,9 @@ func (b *Base) EmergencyStop(ctx context.Context) error {
 	if err != nil {
 		return &DeviceError{Device: b.name, Err: fmt.Errorf("emergency stop: %w", err)}
 	}
-	slog.Default().Warn("emergency stop", "device", b.name, "state", string(b.State()), "cancelled", len(ops))
+	if l := slog.Default(); l.Enabled(ctx, level) {
+		l.Log(ctx, level, "emergency stop", "device", b.name, "state", string(b.State()), "cancelled", len(ops))
+	}
 	return nil
 }
 

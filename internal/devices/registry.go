@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"slices"
 	"strings"
@@ -60,7 +61,8 @@ func EmergencyStopAll(ctx context.Context) *StopReport {
 // each with its own deadline of timeout (or ctx's, if sooner), and reports
 // which stopped, which failed and which did not answer in time. A device
 // that hangs delays nobody: it is reported as timed out while its stop
-// call may go on in the background.
+// call may go on in the background. Each device's stop is logged at debug
+// level only: the caller logs the report, once.
 func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopReport {
 	start := time.Now()
 	devs := Devices()
@@ -87,7 +89,7 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 						done <- fmt.Errorf("panic: %v", v)
 					}
 				}()
-				done <- b.EmergencyStop(dctx)
+				done <- b.emergencyStop(dctx, slog.LevelDebug)
 			}()
 			r := result{name: b.name}
 			select {
