@@ -93,6 +93,7 @@ func splitItems(src string) []item {
 		doc     []string
 		docLine int // line of the last comment in doc
 		pending string
+		header  bool // between for/if/switch and the { of its block
 	)
 	flush := func(end int) {
 		if start < 0 {
@@ -124,8 +125,22 @@ func splitItems(src string) []item {
 			continue
 		}
 		if tok == token.SEMICOLON && depth == 0 {
+			// The semicolons written in a for, if or switch header
+			// (for i := 0; i < n; i++ {) belong to the statement.
+			if header && lit == ";" {
+				continue
+			}
+			header = false
 			flush(off)
 			continue
+		}
+		if depth == 0 {
+			switch tok {
+			case token.FOR, token.IF, token.SWITCH:
+				header = true
+			case token.LBRACE:
+				header = false
+			}
 		}
 		if start < 0 {
 			start = off

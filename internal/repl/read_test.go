@@ -48,6 +48,12 @@ func TestSplitItems(t *testing.T) {
 		{"func (p point) Len() int { return 0 }", []string{"func (p point) Len() int { return 0 }"}, []bool{true}},
 		{"func() int { return 1 }()", []string{"func() int { return 1 }()"}, []bool{false}},
 		{"type T int\nconst c = 1\nimport \"os\"", []string{"type T int", "const c = 1", `import "os"`}, []bool{true, true, true}},
+		// The semicolons of a for, if or switch header do not end the statement.
+		{"for i := 0; i < 3; i++ { f(i) }; g()", []string{"for i := 0; i < 3; i++ { f(i) }", "g()"}, []bool{false, false}},
+		{"for i := 0; i < 3; i++ {\n\tp := await m.GetPosition()\n}\ng()", []string{"for i := 0; i < 3; i++ {\n\tp := await m.GetPosition()\n}", "g()"}, []bool{false, false}},
+		{"if x := f(); x > 0 { g() } else if y := h(); y { k() }; z()", []string{"if x := f(); x > 0 { g() } else if y := h(); y { k() }", "z()"}, []bool{false, false}},
+		{"switch x := f(); x { case 1: g() }", []string{"switch x := f(); x { case 1: g() }"}, []bool{false}},
+		{"for _, v := range []int{1, 2} { f(v) }; g()", []string{"for _, v := range []int{1, 2} { f(v) }", "g()"}, []bool{false, false}},
 	}
 	for _, tt := range tests {
 		items := splitItems(tt.src)
