@@ -53,6 +53,7 @@ type Session struct {
 	loading    []string
 	funcs      []funcDoc
 	names      map[string]bool
+	types      map[string]string // declared types with their source
 }
 
 // abort carries an error out of interpreted code: a top-level await whose
@@ -80,6 +81,7 @@ func NewSession(o Options) (*Session, error) {
 		notify: o.Notify,
 		loaded: map[string]bool{},
 		names:  map[string]bool{},
+		types:  map[string]string{},
 	}
 	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
 	s.in = interp.New(interp.Options{
@@ -203,6 +205,74 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 }
 
 func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error {
+	if err := s.checkTypes(p, file); err != nil {
+		return err
+	}
+	err := s.evalKind(ctx, p, file)
+	if err != nil {
+		if pkg, path := s.unimported(p); pkg != "" {
+			return &Error{File: file, Msg: fmt.Sprintf("undefined: %s (import %s first)", pkg, path)}
+		}
+	}
+	return err
+}
+
+// checkTypes refuses a type declared again with another definition: yaegi
+// would keep the first one without a word, and the new fields would be
+// "too many values" later. The same definition again (a file run twice) is
+// fine.
+func (s *Session) checkTypes(p *prepared, file string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range p.types {
+		if old, ok := s.types[t.name]; ok && old != t.text {
+			return &Error{File: file, Line: t.line, Col: t.col,
+				Msg: fmt.Sprintf("type %s is already declared, and the interpreter cannot change a type: declare it under a new name", t.name)}
+		}
+	}
+	return nil
+}
+
+// unimported finds a standard package that a failed item uses without
+// importing it; yaegi says "undefined" for some uses and panics on others
+// (var wg sync.WaitGroup). It gives the name and the import path(s).
+func (s *Session) unimported(p *prepared) (name, path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range p.pkgs {
+		if _, ok := preludePackages[n]; ok || s.names[n] {
+			continue
+		}
+		if paths := stdlibPaths[n]; len(paths) > 0 {
+			return n, `"` + strings.Join(paths, `" or "`) + `"`
+		}
+	}
+	return "", ""
+}
+
+// stdlibPaths maps a standard package's name to its import paths (rand:
+// crypto/rand, math/rand).
+var stdlibPaths = func() map[string][]string {
+	m := map[string][]string{}
+	for key := range stdlib.Symbols {
+		// Keys are "import/path/name".
+		i := strings.LastIndex(key, "/")
+		if i < 0 {
+			continue
+		}
+		path, name := key[:i], key[i+1:]
+		if strings.Contains(path, "internal") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		m[name] = append(m[name], path)
+	}
+	for _, paths := range m {
+		slices.Sort(paths)
+	}
+	return m
+}()
+
+func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error {
 	switch p.kind {
 	case kindLoad:
 		return s.load(ctx, p.load)
@@ -346,6 +416,9 @@ func (s *Session) remember(p *prepared) {
 	defer s.mu.Unlock()
 	for _, n := range p.names {
 		s.names[n] = true
+	}
+	for _, t := range p.types {
+		s.types[t.name] = t.text
 	}
 	for _, f := range p.funcs {
 		s.funcs = slices.DeleteFunc(s.funcs, func(g funcDoc) bool { return g.Name == f.Name })

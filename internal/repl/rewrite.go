@@ -44,6 +44,14 @@ type prepared struct {
 	rhs    []string // an assignment's right-hand sides, to explain yaegi's errors
 	names  []string
 	funcs  []funcDoc
+	types  []typeDecl // the types an item declares, to refuse a changed one
+	pkgs   []string   // names used as pkg.Name that may be unimported packages
+}
+
+// typeDecl is one declared type with its source, as written.
+type typeDecl struct {
+	name, text string
+	line, col  int
 }
 
 // funcDoc is a function declared in the session, for pdoc().
@@ -151,6 +159,18 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			return false
 		case *ast.GoStmt:
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
+		case *ast.DeferStmt:
+			if len(funcs) == 0 {
+				// yaegi keeps a top-level defer in its root frame and runs
+				// it again at the end of every later evaluation: a
+				// `defer shutter.Close()` would close the shutter after
+				// each command.
+				fail(n.Pos(), "defer at the top level has no function to end (it would run after every later command): put it inside a function")
+			}
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok && id.Obj == nil && !slices.Contains(p.pkgs, id.Name) {
+				p.pkgs = append(p.pkgs, id.Name)
+			}
 		case *ast.CallExpr:
 			// start(corofunc) names its task corofunc: a function the
 			// interpreter made has no name of its own to show in tasks().
@@ -208,6 +228,14 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 		p.kind = kindDecl
 		for _, d := range f.Decls {
 			p.names = append(p.names, declNames(d)...)
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, spec := range gd.Specs {
+					ts := spec.(*ast.TypeSpec)
+					at := fset.Position(ts.Pos())
+					text := string(holder[offset(ts.Pos()):offset(ts.End())])
+					p.types = append(p.types, typeDecl{ts.Name.Name, text, at.Line, at.Column})
+				}
+			}
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
 				sig := string(holder[offset(fd.Pos()):offset(fd.Type.End())])
 				doc := it.doc
@@ -247,6 +275,11 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 					p.names = append(p.names, id.Name)
 				}
 			}
+		}
+		if _, aw := isAwait(st.Rhs[0]); aw && len(st.Lhs) > 1 && len(st.Rhs) == 1 {
+			e := position(st.Pos())
+			e.Msg = "await gives one value: write results := await gather(...), then use results[0], results[1], ..."
+			return nil, e
 		}
 		if len(st.Lhs) != 1 || len(st.Rhs) != 1 || (st.Tok != token.DEFINE && st.Tok != token.ASSIGN) {
 			break
