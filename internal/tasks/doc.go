@@ -25,7 +25,12 @@
 //     not touched.
 //   - ctrl-k cancels every task with ErrEmergencyStop (Scheduler.CancelAll)
 //     and, at the same moment, calls emergency stop on every registered
-//     device (package devices).
+//     device (package devices). CancelAll also cancels what the cancelled
+//     tasks start while it runs, and an emergency stop never restarts
+//     anything: a task started from a task it cancelled (one that ignores
+//     its context and goes on) ends cancelled at once, its function never
+//     called, so no motor moves again after ctrl-k until the user types a
+//     new command.
 //
 // A task whose context was cancelled before its function returned ends as
 // Cancelled whatever the function returned: an interpreted closure that was

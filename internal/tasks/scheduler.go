@@ -3,6 +3,7 @@ package tasks
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -93,6 +94,14 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	t.cancel = cancel
 	if adaptErr != nil {
 		t.end(t.record(nil, adaptErr))
+		return t
+	}
+	if cancelledBy(t.parent.Load(), ErrEmergencyStop) {
+		// An emergency stop never restarts anything: work asked for by a
+		// task it cancelled (one that ignored its context and went on)
+		// does not run at all.
+		cancel(ErrEmergencyStop)
+		t.end(t.record(nil, nil))
 		return t
 	}
 	s.running.add(t)
@@ -198,6 +207,7 @@ func (s *Scheduler) Len() int { return s.running.len() }
 // CancelAll cancels every running task with cause and returns how many it
 // cancelled. Like Task.Cancel it does not wait; use Wait for that.
 func (s *Scheduler) CancelAll(cause error) int {
+	watermark := nextID.Load()
 	list := s.running.appendAll(make([]*Task, 0, s.Len()))
 	// Cancelling wakes each task's goroutine; spread that over the cores so
 	// a hundred thousand tasks are all told within milliseconds.
@@ -225,7 +235,41 @@ func (s *Scheduler) CancelAll(cause error) int {
 	}
 	wg.Wait()
 	// A listed task may have ended meanwhile; only the others count.
-	return int(cancelled.Load())
+	return int(cancelled.Load()) + s.sweep(watermark, cause)
+}
+
+// sweep cancels with cause the tasks started after the one numbered
+// watermark by a task that was cancelled with cause: a task may start work
+// after CancelAll listed the running tasks and before it reached that
+// task. A few passes catch the work that work starts in turn; a task that
+// keeps starting more after its cancellation is not chased for ever (for
+// an emergency stop, Start refuses such work anyway).
+func (s *Scheduler) sweep(watermark uint64, cause error) int {
+	n := 0
+	for range 3 {
+		found := 0
+		for _, t := range s.running.appendAll(nil) {
+			if t.id > watermark && t.ctx.Err() == nil && cancelledBy(t.parent.Load(), cause) && t.cancelCause(cause) {
+				found++
+			}
+		}
+		if found == 0 {
+			break
+		}
+		n += found
+	}
+	return n
+}
+
+// cancelledBy reports whether t or a task above it was cancelled with
+// cause.
+func cancelledBy(t *Task, cause error) bool {
+	for p := t; p != nil; p = p.parent.Load() {
+		if c := context.Cause(&p.ctx); c != nil && errors.Is(c, cause) {
+			return true
+		}
+	}
+	return false
 }
 
 // warm reads, without taking locks, the memory that cancelling ts will

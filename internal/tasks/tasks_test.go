@@ -602,3 +602,69 @@ func TestWithinSurvivesAnEndedTaskInBetween(t *testing.T) {
 		t.Error("holder.Within(mover) = true")
 	}
 }
+
+// An emergency stop never restarts anything: a task that goes on after
+// ctrl-k (it ignores its context) cannot start new work, such as a motor
+// move, and the work does not run.
+func TestTaskStartedFromAnEmergencyStoppedTaskStartsCancelled(t *testing.T) {
+	s := newScheduler(t)
+	stopped := make(chan struct{})
+	var ran atomic.Bool
+	stubborn := s.Start(func(ctx context.Context) (*Task, error) {
+		<-stopped // ignores its context, like a blocking compiled call
+		return s.Start(func() { ran.Store(true) }, Named("motor.SetPosition")), nil
+	}, Named("scan"))
+	waitState(t, stubborn, Running)
+	if n := s.CancelAll(ErrEmergencyStop); n != 1 {
+		t.Fatalf("CancelAll() = %d; want 1", n)
+	}
+	close(stopped)
+	v, _ := stubborn.Await(context.Background())
+	move := v.(*Task)
+	<-move.Done()
+	if ran.Load() || move.State() != Cancelled || !errors.Is(move.Err(), ErrEmergencyStop) {
+		t.Errorf("move after the emergency stop: ran %v, %v, err %v; want not run, cancelled by the emergency stop", ran.Load(), move, move.Err())
+	}
+
+	// A task cancelled otherwise (ctrl-c) may still start its cleanup.
+	cleaned := make(chan struct{})
+	interrupted := s.Start(func(ctx context.Context) error {
+		<-ctx.Done()
+		return s.Start(func() { close(cleaned) }).Err()
+	})
+	interrupted.CancelCause(ErrInterrupted)
+	<-cleaned
+}
+
+// CancelAll also cancels what the tasks it cancels start while it runs:
+// a task may start work after CancelAll listed the tasks and before it
+// reached that task.
+func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
+	s := newScheduler(t)
+	block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	started := make(chan *Task)
+	parent := s.Start(func(ctx context.Context) error {
+		started <- s.Start(block, Named("child"))
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	child := <-started
+	// As if CancelAll had listed the tasks before the child was started:
+	// it reaches the parent, and then sweeps what came after the listing.
+	parent.CancelCause(ErrEmergencyStop)
+	s.sweep(child.ID()-1, ErrEmergencyStop)
+	select {
+	case <-child.Done():
+	case <-time.After(long):
+		t.Fatalf("child started before its parent was cancelled still runs: %v", child)
+	}
+	if !errors.Is(child.Err(), ErrEmergencyStop) {
+		t.Errorf("child started before its parent was cancelled: %v, err %v; want cancelled by the emergency stop", child, child.Err())
+	}
+	unrelated := s.Start(block)
+	s.sweep(unrelated.ID()-1, ErrEmergencyStop)
+	if unrelated.State() != Running {
+		t.Errorf("sweep cancelled a task no cancelled task started: %v", unrelated)
+	}
+	unrelated.Cancel()
+}
