@@ -138,6 +138,37 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 	// funcs holds, for each enclosing function, whether it has a ctx
 	// parameter.
 	var funcs []bool
+	// directiveAt restores the positions of the user's text after an
+	// inserted one.
+	directiveAt := func(p token.Pos) string {
+		at := fset.Position(p)
+		return fmt.Sprintf("/*line :%d:%d*/", at.Line, at.Column)
+	}
+	// copyLoopVars puts copies, see loopCopies, at the start of a loop's
+	// body. A loop outside any function also goes into a func literal run
+	// at once: yaegi keeps the variables of top-level blocks in one
+	// global frame, where i := i would be the loop's own i. The braces
+	// around it matter, see funcLitCall.
+	labelled := map[ast.Stmt]token.Pos{} // loops with a label: where it starts
+	var wrapped [][2]token.Pos           // loops put into a func literal
+	inWrapped := func(p token.Pos) bool {
+		return slices.ContainsFunc(wrapped, func(w [2]token.Pos) bool { return w[0] <= p && p < w[1] })
+	}
+	copyLoopVars := func(loop ast.Stmt, body *ast.BlockStmt, copies string) {
+		if len(funcs) == 0 && !inWrapped(loop.Pos()) {
+			wrapped = append(wrapped, [2]token.Pos{loop.Pos(), loop.End()})
+			start := loop.Pos()
+			if l, ok := labelled[loop]; ok {
+				start = l
+			}
+			off := offset(start)
+			edits = append(edits, edit{off, off, "{func() {" + directiveAt(start)})
+			end := offset(loop.End())
+			edits = append(edits, edit{end, end, "}()}"})
+		}
+		off := offset(body.Lbrace) + 1
+		edits = append(edits, edit{off, off, copies + directiveAt(body.Lbrace+1)})
+	}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -157,6 +188,20 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			ast.Inspect(n.Body, visit)
 			funcs = funcs[:len(funcs)-1]
 			return false
+		case *ast.LabeledStmt:
+			labelled[n.Stmt] = n.Pos()
+		case *ast.ForStmt:
+			if init, ok := n.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
+				if copies := loopCopies(init.Lhs, n.Body); copies != "" {
+					copyLoopVars(n, n.Body, copies)
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				if copies := loopCopies([]ast.Expr{n.Key, n.Value}, n.Body); copies != "" {
+					copyLoopVars(n, n.Body, copies)
+				}
+			}
 		case *ast.GoStmt:
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
 		case *ast.DeferStmt:
@@ -263,6 +308,9 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 		expr := apply(offset(st.X.Pos()), offset(st.X.End()))
 		p.kind = kindExpr
 		p.plain = p.text
+		if funcLitCall(st.X) {
+			p.plain = "{" + p.text + "}"
+		}
 		p.text = directive + showFunc + directive + expr + ")"
 	case *ast.AssignStmt:
 		for _, r := range st.Rhs {
@@ -327,6 +375,71 @@ func awaitOffsets(src string) []int {
 			pending = file.Offset(pos)
 		}
 	}
+}
+
+// funcLitCall reports a call of a function literal, func() {...}(). yaegi
+// runs such a call again at the end of every later evaluation when it
+// stands alone at the top level (v0.16.1, like a top-level defer); inside
+// a block it runs once.
+func funcLitCall(e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	_, ok = ast.Unparen(call.Fun).(*ast.FuncLit)
+	return ok
+}
+
+// loopCopies gives each iteration its own copy of the loop variables that
+// a closure in the body captures or whose address it takes ("i := i;"),
+// as Go 1.22 does; yaegi shares one variable across iterations, so tasks
+// started in a loop would all see its last value. A variable the body
+// assigns keeps yaegi's semantics: a copy would cut the assignment off from
+// the loop's condition.
+func loopCopies(vars []ast.Expr, body *ast.BlockStmt) string {
+	var b strings.Builder
+	for _, v := range vars {
+		id, ok := v.(*ast.Ident)
+		if !ok || id.Name == "_" {
+			continue
+		}
+		captured, assigned := false, false
+		var inFunc int
+		var walk func(n ast.Node) bool
+		walk = func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				inFunc++
+				ast.Inspect(n.Body, walk)
+				inFunc--
+				return false
+			case *ast.Ident:
+				if n.Name == id.Name && inFunc > 0 {
+					captured = true
+				}
+			case *ast.UnaryExpr:
+				if x, ok := n.X.(*ast.Ident); ok && n.Op == token.AND && x.Name == id.Name {
+					captured = true
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if x, ok := l.(*ast.Ident); ok && x.Name == id.Name {
+						assigned = true
+					}
+				}
+			case *ast.IncDecStmt:
+				if x, ok := n.X.(*ast.Ident); ok && x.Name == id.Name {
+					assigned = true
+				}
+			}
+			return true
+		}
+		ast.Inspect(body, walk)
+		if captured && !assigned {
+			fmt.Fprintf(&b, "%s := %s;", id.Name, id.Name)
+		}
+	}
+	return b.String()
 }
 
 // hasCtx reports whether a function has a parameter named ctx.

@@ -15,6 +15,10 @@ import "sync"
 var wg sync.WaitGroup
 wg.Add(1)
 wg.Done()
+n := 0
+func() { n++ }()
+n++
+n
 f := func() { defer fmt.Println("inside a function, defer is fine") }
 f()
 // Output:
@@ -25,4 +29,5 @@ f()
 // Sorry, type point is already declared, and the interpreter cannot change a type: declare it under a new name
 // {1}
 // Sorry, undefined: sync (import "sync" first)
+// 2
 // inside a function, defer is fine
