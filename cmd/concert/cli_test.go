@@ -5,13 +5,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
@@ -29,24 +29,6 @@ motor := motors.NewLinear("motor")
 shutter := shutters.New("shutter") // opens in 20 ms
 `
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // testEnv is an env in a temporary XDG data directory, with the tutorial
 // as the one bundled session, and the store it sees.
 func testEnv(t *testing.T) (*env, *store.Store) {
@@ -57,8 +39,8 @@ func testEnv(t *testing.T) (*env, *store.Store) {
 	vars := map[string]string{}
 	e := &env{
 		In:      bytes.NewReader(nil),
-		Out:     &syncBuffer{},
-		Err:     &syncBuffer{},
+		Out:     &ptytest.Buffer{},
+		Err:     &ptytest.Buffer{},
 		Bundled: fstest.MapFS{"tutorial.go": {Data: []byte(tutorialSrc)}},
 		Getenv:  func(k string) string { return vars[k] },
 		HTTP:    defaultEnv().HTTP,
@@ -78,7 +60,7 @@ func run(e *env, args ...string) (stdout, stderr string, code int) {
 }
 
 func runContext(ctx context.Context, e *env, args ...string) (stdout, stderr string, code int) {
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &ptytest.Buffer{}, &ptytest.Buffer{}
 	e.Out, e.Err = out, errOut
 	root := &cobra.Command{Use: "concert"}
 	root.AddCommand(sessionCommands(e)...)

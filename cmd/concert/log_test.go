@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -68,11 +69,11 @@ func TestLogFollow(t *testing.T) {
 	log.Info("before follow")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &ptytest.Buffer{}
 	done := make(chan int)
 	go func() {
 		defer func() { recover() }()
-		o := &logOptions{env: &env{Out: out, Err: &syncBuffer{}, Bundled: e.Bundled}, session: "tutorial", follow: true}
+		o := &logOptions{env: &env{Out: out, Err: &ptytest.Buffer{}, Bundled: e.Bundled}, session: "tutorial", follow: true}
 		o.run(ctx)
 		done <- 0
 	}()
@@ -130,11 +131,11 @@ func TestLogFollowLast(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &ptytest.Buffer{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		o := &logOptions{env: &env{Out: out, Err: &syncBuffer{}, Bundled: e.Bundled}, follow: true, lines: 1}
+		o := &logOptions{env: &env{Out: out, Err: &ptytest.Buffer{}, Bundled: e.Bundled}, follow: true, lines: 1}
 		o.run(ctx)
 	}()
 	deadline := time.Now().Add(10 * time.Second)

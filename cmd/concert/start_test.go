@@ -7,13 +7,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/sessions"
 )
 
 // runRoot runs the whole concert command as main does, with e's streams,
 // and returns stdout, stderr and the exit status.
 func runRoot(e *env, args ...string) (stdout, stderr string, code int) {
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &ptytest.Buffer{}, &ptytest.Buffer{}
 	e.Out, e.Err = out, errOut
 	sessionStatus = 0
 	code = execute(context.Background(), newRootCmd(e), args, errOut)

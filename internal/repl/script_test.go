@@ -142,15 +142,9 @@ func raceEnv(t *testing.T) (env, dir string) {
 	return "GORACE=log_path=" + dir + "/report exitcode=0", dir
 }
 
-// accessFrame finds the first frame of each access of a race report.
-var accessFrame = regexp.MustCompile(`(?m)^(?:Previous )?(?:[Rr]ead|[Ww]rite) at .*\n\s+(\S+)\(`)
-
 // checkRaces fails the test on every data race the binary reported,
-// except those inside yaegi alone: the interpreter writes its root frame
-// when an evaluation starts while a closure of an earlier one, running as
-// a background task, reads it (yaegi v0.16.1, interp.run and newFrame).
-// Running background tasks during later commands is the point of the
-// shell, and yaegi cannot be changed here.
+// except those inside yaegi alone (see ptytest.OnlyYaegiRaces): running
+// background tasks during later commands is the point of the shell.
 func checkRaces(t *testing.T, dir string) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "report*"))
@@ -163,12 +157,7 @@ func checkRaces(t *testing.T, dir string) {
 			if !strings.Contains(report, "DATA RACE") {
 				continue
 			}
-			frames := accessFrame.FindAllStringSubmatch(report, -1)
-			inYaegi := len(frames) > 0
-			for _, fr := range frames {
-				inYaegi = inYaegi && strings.HasPrefix(fr[1], "github.com/traefik/yaegi/")
-			}
-			if !inYaegi {
+			if !ptytest.OnlyYaegiRaces(report) {
 				t.Errorf("data race:\n%s", report)
 			}
 		}
