@@ -156,8 +156,6 @@ type keyHandler interface {
 	Run(fg *tasks.Task) (typeahead []byte)
 }
 
-var red = color.New(color.FgRed)
-
 // report prints a command's error: Cancelled for a cancelled command, one
 // line "Sorry, <message>" for the rest, with the detail in the log.
 func (r *runner) report(err error) {
@@ -186,6 +184,10 @@ func (r *runner) report(err error) {
 		return
 	}
 	// fatih/color decides by stdout alone; the choice here is errOut's.
+	// A Color of its own each time: EnableColor writes the Color, and a
+	// failed background task reports from its watcher's goroutine while a
+	// command's error may be printing.
+	red := color.New(color.FgRed)
 	red.EnableColor()
 	red.Fprintln(r.errOut, line)
 }
