@@ -167,7 +167,17 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			edits = append(edits, edit{end, end, "}()}"})
 		}
 		off := offset(body.Lbrace) + 1
-		edits = append(edits, edit{off, off, copies + directiveAt(body.Lbrace+1)})
+		if jumps(body) {
+			edits = append(edits, edit{off, off, copies + directiveAt(body.Lbrace+1)})
+			return
+		}
+		// A func literal called per iteration gives the copies a frame of
+		// their own: yaegi makes a closure handed to compiled code (start)
+		// read its variables from the enclosing frame when it runs, where
+		// one slot serves every iteration.
+		edits = append(edits, edit{off, off, "func() {" + copies + directiveAt(body.Lbrace+1)})
+		end := offset(body.Rbrace)
+		edits = append(edits, edit{end, end, "}();" + directiveAt(body.Rbrace)})
 	}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -375,6 +385,23 @@ func awaitOffsets(src string) []int {
 			pending = file.Offset(pos)
 		}
 	}
+}
+
+// jumps reports whether body leaves an iteration other than at its end
+// (break, continue, goto, return, outside the function literals in it),
+// which a func literal around the body would break.
+func jumps(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt, *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // funcLitCall reports a call of a function literal, func() {...}(). yaegi

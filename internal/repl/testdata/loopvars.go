@@ -8,6 +8,11 @@ for _, v := range []int{5, 6} {
 	fs = append(fs, func() int { return v })
 }
 fs[3]()
+var ts []*Task
+for i := 1; i <= 3; i++ {
+	ts = append(ts, start(func(ctx context.Context) (int, error) { return i, nil }))
+}
+await gather(ts[0], ts[1], ts[2])
 func pointers() []*int {
 	var ps []*int
 	for i := 0; i < 2; i++ {
@@ -32,6 +37,7 @@ for i := 0; i < 2; i++ { g := func() int { return i }; _ = g; nope
 // Output:
 // 210
 // 5
+// [1 2 3]
 // 0
 // 1 3 5 
 // 3
