@@ -5,6 +5,7 @@ package keys
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -106,4 +107,38 @@ func restoreFinal() {
 	defer term.mu.Unlock()
 	restoreLocked()
 	term.final = true
+}
+
+// ReadAnswer reads one line typed at tty in the terminal's line mode, for
+// a question such as "Exit? [y/N]". ctrl-k also ends the line, so that the
+// emergency stop is available while the question waits: estop is true
+// when the line ended with it, and the caller stops everything and asks
+// again. Echo and line editing are the terminal's own.
+func ReadAnswer(tty *os.File) (answer string, estop bool, err error) {
+	fd, err := fdOf(tty)
+	if err != nil {
+		return "", false, err
+	}
+	old, err := getTermios(fd)
+	if err != nil {
+		return "", false, err
+	}
+	mode := *old
+	mode.Lflag |= unix.ICANON | unix.ECHO | unix.ISIG
+	mode.Cc[unix.VEOL] = CtrlK
+	if err := setTermios(fd, &mode); err != nil {
+		return "", false, err
+	}
+	defer setTermios(fd, old)
+	// One read gives one line in line mode; a byte at a time is not needed.
+	buf := make([]byte, 1024)
+	n, err := tty.Read(buf)
+	if err != nil {
+		return "", false, err
+	}
+	line := string(buf[:n])
+	if i := strings.IndexByte(line, CtrlK); i >= 0 {
+		return line[:i], true, nil
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
 }

@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/fatih/color"
 	"golang.org/x/term"
 
+	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -169,7 +169,19 @@ func (p *prompter) confirmExit() bool {
 		return true
 	}
 	fmt.Fprintf(p.out, "%d task(s) still running. Exit and cancel them? [y/N] ", n)
-	answer, _ := bufio.NewReader(p.tty).ReadString('\n')
+	answer, estop, err := keys.ReadAnswer(p.tty)
+	if err != nil {
+		return true // the terminal is gone: nobody is left to ask
+	}
+	if estop {
+		// ctrl-k works while the question waits too; then back to the
+		// prompt, to look at what stopped.
+		fmt.Fprintln(p.out)
+		if p.emergencyStop != nil {
+			p.emergencyStop()
+		}
+		return false
+	}
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
 }
 

@@ -148,6 +148,21 @@ func TestPromptCtrlDAsksWhileTasksRun(t *testing.T) {
 	}
 }
 
+// ctrl-k while the exit question waits is the emergency stop, and the
+// prompt comes back.
+func TestPromptCtrlKWhileExitAsks(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	run(term, "motor.SetPosition(50 * q.MM)", "running>")
+	term.Send([]byte{0x04})
+	term.WaitFor("Exit and cancel them? [y/N] ", wait)
+	term.Send([]byte{0x0b})
+	term.WaitFor("Emergency stop: 1 task cancelled, 4 devices stopped", wait)
+	term.WaitFor("tutorial > ", wait)
+	run(term, "motor.State()", "\nstandby\n")
+	exit(t, term)
+}
+
 func TestPromptBackgroundOutput(t *testing.T) {
 	t.Parallel()
 	term := shell(t, t.TempDir())
