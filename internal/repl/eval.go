@@ -294,6 +294,11 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 	}
 	_, err := s.evalText(p.text, file)
 	var e *Error
+	if errors.As(err, &e) && e.Msg == "variable definition loop" && p.varSplit != nil {
+		if _, err = s.evalText(p.varSplit[0], file); err == nil {
+			_, err = s.evalText(p.varSplit[1], file)
+		}
+	}
 	if errors.As(err, &e) && e.Msg == "constant definition loop" {
 		// yaegi's word for an undefined name on the right of :=; the
 		// right-hand side alone gives the real message.

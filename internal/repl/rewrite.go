@@ -45,7 +45,10 @@ type prepared struct {
 	names  []string
 	funcs  []funcDoc
 	types  []typeDecl // the types an item declares, to refuse a changed one
-	pkgs   []string   // names used as pkg.Name that may be unimported packages
+	// varSplit is var x T = v as var x T; x = v, for yaegi's "variable
+	// definition loop" on the first with an interface T of the session.
+	varSplit []string
+	pkgs     []string // names used as pkg.Name that may be unimported packages
 }
 
 // typeDecl is one declared type with its source, as written.
@@ -353,6 +356,16 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			apply(offset(st.Rhs[0].Pos()), offset(st.Rhs[0].End()))
 	case *ast.DeclStmt:
 		p.names = append(p.names, declNames(st.Decl)...)
+		gd := st.Decl.(*ast.GenDecl)
+		if vs, ok := gd.Specs[0].(*ast.ValueSpec); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 &&
+			vs.Type != nil && len(vs.Names) == 1 && len(vs.Values) == 1 {
+			names := apply(offset(vs.Names[0].Pos()), offset(vs.Names[len(vs.Names)-1].End()))
+			p.varSplit = []string{
+				fmt.Sprintf("%svar %s %s", directive, names, apply(offset(vs.Type.Pos()), offset(vs.Type.End()))),
+				fmt.Sprintf("%s%s = %s", directiveAt(vs.Values[0].Pos()), names,
+					apply(offset(vs.Values[0].Pos()), offset(vs.Values[len(vs.Values)-1].End()))),
+			}
+		}
 	}
 	return p, nil
 }

@@ -15,6 +15,9 @@ import "sync"
 var wg sync.WaitGroup
 wg.Add(1)
 wg.Done()
+type named interface{ Name() string }
+var nd named = motor
+nd.Name()
 n := 0
 func() { n++ }()
 n++
@@ -29,5 +32,6 @@ f()
 // Sorry, type point is already declared, and the interpreter cannot change a type: declare it under a new name
 // {1}
 // Sorry, undefined: sync (import "sync" first)
+// motor
 // 2
 // inside a function, defer is fine
