@@ -48,11 +48,7 @@ func TestE2EWatchdog(t *testing.T) {
 func TestE2ECtrlCAtPrompt(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	s := ptytest.StartScreen(t, ptytest.Options{Env: []string{
-		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-	}}, ptytest.Concert(t), "start", "tutorial")
+	s := ptytest.StartScreen(t, ptytest.Options{Env: ptytest.HomeEnv(home)}, ptytest.Concert(t), "start", "tutorial")
 	s.WaitFor("tutorial >", 2*time.Minute)
 	s.SendString("motor.Pos")
 	s.WaitFor("tutorial > motor.Pos", e2eWait)

@@ -30,11 +30,7 @@ const (
 func concert(t *testing.T) *ptytest.Term {
 	t.Helper()
 	home := t.TempDir()
-	term := ptytest.Start(t, ptytest.Options{Env: []string{
-		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-	}}, ptytest.Concert(t), "start", "tutorial")
+	term := ptytest.Start(t, ptytest.Options{Env: ptytest.HomeEnv(home)}, ptytest.Concert(t), "start", "tutorial")
 	term.WaitFor(prompt, 2*time.Minute) // the first test builds the binary
 	return term
 }
@@ -229,11 +225,7 @@ func TestE2ECtrlKWhileLoading(t *testing.T) {
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	term := ptytest.Start(t, ptytest.Options{Env: []string{
-		"CONCERT_SESSIONS_DIR=" + filepath.Join(dir, "sessions"),
-		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
-	}}, ptytest.Concert(t), "start", "--filename", file)
+	term := ptytest.Start(t, ptytest.Options{Env: ptytest.HomeEnv(dir)}, ptytest.Concert(t), "start", "--filename", file)
 	term.WaitFor("loading\n", 2*time.Minute)
 	time.Sleep(200 * time.Millisecond)
 	term.Send([]byte{CtrlK})
@@ -309,11 +301,7 @@ func waitOutFor(t *testing.T, out *syncBuffer, want string, timeout time.Duratio
 func TestE2ETypeaheadOnScreen(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	s := ptytest.StartScreen(t, ptytest.Options{Env: []string{
-		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-	}}, ptytest.Concert(t), "start", "tutorial")
+	s := ptytest.StartScreen(t, ptytest.Options{Env: ptytest.HomeEnv(home)}, ptytest.Concert(t), "start", "tutorial")
 	s.WaitFor("tutorial >", 2*time.Minute)
 	s.SendString(`fmt.Println("started"); time.Sleep(time.Second)` + "\r")
 	s.WaitFor("started", e2eWait)

@@ -54,3 +54,14 @@ func Main(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// HomeEnv is the environment for a concert run whose sessions, data and
+// state live under dir, so that parallel tests share no history, lock or
+// log.
+func HomeEnv(dir string) []string {
+	return []string{
+		"CONCERT_SESSIONS_DIR=" + filepath.Join(dir, "sessions"),
+		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+	}
+}

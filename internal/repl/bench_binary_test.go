@@ -4,7 +4,6 @@ package repl_test
 
 import (
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -27,11 +26,7 @@ func BenchmarkPromptReady(b *testing.B) {
 	bin := ptytest.Concert(b)
 	home := b.TempDir()
 	for b.Loop() {
-		term := ptytest.Start(b, ptytest.Options{Env: []string{
-			"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
-			"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-			"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		}}, bin, "start", "tutorial")
+		term := ptytest.Start(b, ptytest.Options{Env: ptytest.HomeEnv(home)}, bin, "start", "tutorial")
 		term.WaitFor("tutorial > ", 10*time.Second)
 		b.StopTimer()
 		term.Close()

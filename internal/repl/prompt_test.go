@@ -3,7 +3,6 @@
 package repl_test
 
 import (
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,12 +19,7 @@ func shell(t *testing.T, home string, env ...string) *ptytest.Term {
 	t.Helper()
 	race, raceDir := raceEnv(t)
 	t.Cleanup(func() { checkRaces(t, raceDir) })
-	env = append([]string{
-		"CONCERT_SESSIONS_DIR=" + filepath.Join(home, "sessions"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		race,
-	}, env...)
+	env = append(append(ptytest.HomeEnv(home), race), env...)
 	term := ptytest.Start(t, ptytest.Options{Env: env}, ptytest.Concert(t), "start", "tutorial")
 	term.WaitFor("tutorial > ", wait)
 	return term
