@@ -324,7 +324,11 @@ func (s *Session) bind(p *prepared, v any, file string) error {
 		op = ":="
 	}
 	if v != nil {
-		if typ, ok := typeExpr(reflect.TypeOf(v)); ok {
+		typ, ok := typeExpr(reflect.TypeOf(v))
+		if !ok {
+			typ, ok = s.sessionType(reflect.TypeOf(v))
+		}
+		if ok {
 			_, err := s.evalText(fmt.Sprintf("%s %s %s.(%s)", p.lhs, op, lastFunc, typ), file)
 			if err == nil {
 				return nil
@@ -334,6 +338,27 @@ func (s *Session) bind(p *prepared, v any, file string) error {
 	}
 	_, err := s.evalText(fmt.Sprintf("%s %s %s", p.lhs, op, lastFunc), file)
 	return err
+}
+
+// sessionType finds the name of a type declared in the session whose
+// values have type t: yaegi's types have no name that reflect shows. Only
+// types with composite literals (structs, slices, maps, arrays) are found,
+// by comparing with the type of T{}, which has no side effects.
+func (s *Session) sessionType(t reflect.Type) (string, bool) {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map, reflect.Array:
+	default:
+		return "", false
+	}
+	s.mu.Lock()
+	names := slices.Sorted(maps.Keys(s.types))
+	s.mu.Unlock()
+	for _, n := range names {
+		if z, err := s.evalText(n+"{}", ""); err == nil && z.IsValid() && z.Type() == t {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // evalText is the one place the interpreter runs code.
