@@ -203,6 +203,16 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 			return false
 		case *ast.LabeledStmt:
 			labelled[n.Stmt] = n.Pos()
+		case *ast.TypeSwitchStmt:
+			// yaegi panics (index out of range) on switch v := x.(type)
+			// outside a function; inside one it works.
+			if _, binds := n.Assign.(*ast.AssignStmt); binds && len(funcs) == 0 && !inWrapped(n.Pos()) && !leaves(n.Body) {
+				wrapped = append(wrapped, [2]token.Pos{n.Pos(), n.End()})
+				off := offset(n.Pos())
+				edits = append(edits, edit{off, off, "{func() {" + directiveAt(n.Pos())})
+				end := offset(n.End())
+				edits = append(edits, edit{end, end, "}()}"})
+			}
 		case *ast.ForStmt:
 			if init, ok := n.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
 				if copies := loopCopies(init.Lhs, n.Body); copies != "" {
@@ -411,6 +421,22 @@ func jumps(body *ast.BlockStmt) bool {
 			return false
 		case *ast.BranchStmt, *ast.ReturnStmt:
 			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// leaves reports whether a switch body jumps out of the switch (continue,
+// goto, a labelled break), which a func literal around it would break.
+func leaves(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			found = n.Tok != token.BREAK || n.Label != nil
 		}
 		return !found
 	})

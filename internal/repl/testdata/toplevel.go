@@ -18,6 +18,8 @@ wg.Done()
 type named interface{ Name() string }
 var nd named = motor
 nd.Name()
+var x any = 3
+switch v := x.(type) { case int: fmt.Println("int", v + 1) }
 n := 0
 func() { n++ }()
 n++
@@ -33,5 +35,6 @@ f()
 // {1}
 // Sorry, undefined: sync (import "sync" first)
 // motor
+// int 4
 // 2
 // inside a function, defer is fine
