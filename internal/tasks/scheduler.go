@@ -108,11 +108,11 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	if t.foreground {
 		s.fg.Store(t)
 	}
-	if s.logger != nil {
-		if l := s.logger(); l.Enabled(context.Background(), t.logLevel()) {
+	s.log(func(l *slog.Logger) {
+		if l.Enabled(context.Background(), t.logLevel()) {
 			l.Log(context.Background(), t.logLevel(), "task started", "task", t.id, "name", t.name, "foreground", t.foreground)
 		}
-	}
+	})
 	go t.run(fn)
 	return t
 }
@@ -166,22 +166,32 @@ func (s *Scheduler) Current() *Task {
 }
 
 func (s *Scheduler) logEnd(t *Task, state State, err error) {
+	s.log(func(l *slog.Logger) {
+		level, ctx := t.logLevel(), context.Background()
+		switch state {
+		case Done:
+			if l.Enabled(ctx, level) {
+				l.Log(ctx, level, "task done", "task", t.id, "name", t.name)
+			}
+		case Cancelled:
+			if l.Enabled(ctx, level) {
+				l.Log(ctx, level, "task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx))
+			}
+		default:
+			l.Info("task failed", "task", t.id, "name", t.name, "err", err)
+		}
+	})
+}
+
+// log calls write with the scheduler's logger, if it has one. Logging is
+// not a task's work: a handler that panics (or an error whose Error method
+// does) loses the record, never the task's end or the process.
+func (s *Scheduler) log(write func(*slog.Logger)) {
 	if s.logger == nil {
 		return
 	}
-	l, level, ctx := s.logger(), t.logLevel(), context.Background()
-	switch state {
-	case Done:
-		if l.Enabled(ctx, level) {
-			l.Log(ctx, level, "task done", "task", t.id, "name", t.name)
-		}
-	case Cancelled:
-		if l.Enabled(ctx, level) {
-			l.Log(ctx, level, "task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx))
-		}
-	default:
-		l.Info("task failed", "task", t.id, "name", t.name, "err", err)
-	}
+	defer func() { _ = recover() }()
+	write(s.logger())
 }
 
 func (t *Task) logLevel() slog.Level {

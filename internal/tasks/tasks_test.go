@@ -668,3 +668,27 @@ func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 	}
 	unrelated.Cancel()
 }
+
+// panickyHandler is a log handler that panics, like a broken one a session
+// might install.
+type panickyHandler struct{ slog.Handler }
+
+func (panickyHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (panickyHandler) Handle(context.Context, slog.Record) error { panic("log handler broke") }
+
+// Logging is not the task's work: a log handler that panics must neither
+// crash the process nor leave whoever awaits the task waiting for ever.
+func TestTaskEndsWhenTheLogHandlerPanics(t *testing.T) {
+	s := newScheduler(t)
+	logger := slog.New(panickyHandler{})
+	s.logger = func() *slog.Logger { return logger }
+	task := s.Start(func() error { return errors.New("camera offline") }, Named("grab"))
+	select {
+	case <-task.Done():
+	case <-time.After(long):
+		t.Fatal("the task never ended")
+	}
+	if err := task.Err(); err == nil || err.Error() != "camera offline" {
+		t.Errorf("Err() = %v; want the function's error", err)
+	}
+}
