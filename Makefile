@@ -4,7 +4,7 @@ BIN     := bin/concert
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test bench lint generate clean
+.PHONY: help build run test testdeps bench lint generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,7 +20,10 @@ lint: ## gofmt and go vet must be clean
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test: lint ## gofmt, go vet, and every test with the race detector
+testdeps: ## install (root, Debian) or build what the integration tests need: socat, pymodbus, EPICS base; else say what is missing
+	@bash scripts/testdeps.sh
+
+test: lint testdeps ## gofmt, go vet, then every test with the race detector, the real-server ones included
 	$(GO) test -race -count=1 ./...
 
 bench: ## Go benchmarks, then the side-by-side table against Python asyncio (under 5 minutes)
