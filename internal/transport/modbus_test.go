@@ -1,0 +1,246 @@
+package transport_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/transport"
+	"github.com/concert-go/concert/internal/transport/transporttest"
+)
+
+func newModbus(t *testing.T, addr string, opts ...transport.Option) *transport.Modbus {
+	t.Helper()
+	m, err := transport.NewModbus(addr, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func modbusServers() map[string]func(*testing.T) (*transporttest.Server, string) {
+	return map[string]func(*testing.T) (*transporttest.Server, string){
+		"tcp": func(t *testing.T) (*transporttest.Server, string) { s := transporttest.ModbusTCP(t); return s, s.Addr },
+		"rtu": func(t *testing.T) (*transporttest.Server, string) {
+			s := transporttest.ModbusRTU(t)
+			return s, "rtu://" + s.Addr + "?baud=115200"
+		},
+	}
+}
+
+// waitFor polls the PLC, which updates every 10 ms, until cond holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after 10 s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestModbusCoilsAndDiscreteInputs(t *testing.T) {
+	for name, start := range modbusServers() {
+		t.Run(name, func(t *testing.T) {
+			_, addr := start(t)
+			m := newModbus(t, addr)
+			ctx := context.Background()
+			if err := m.WriteCoil(ctx, 3, true); err != nil {
+				t.Fatal(err)
+			}
+			coils, err := m.ReadCoils(ctx, 0, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []bool{false, false, false, true, false}; !slices.Equal(coils, want) {
+				t.Fatalf("coils = %v; want %v", coils, want)
+			}
+			// The PLC wires coil 3 to discrete input 3.
+			waitFor(t, "discrete input 3 on", func() bool {
+				di, err := m.ReadDiscreteInputs(ctx, 3, 1)
+				return err == nil && di[0]
+			})
+		})
+	}
+}
+
+func TestModbusRegistersTypesAndWordOrder(t *testing.T) {
+	for name, start := range modbusServers() {
+		t.Run(name, func(t *testing.T) {
+			_, addr := start(t)
+			m := newModbus(t, addr)
+			ctx := context.Background()
+			for _, tc := range []struct {
+				reg   transport.Register
+				value float64
+				raw   []uint16
+			}{
+				{transport.Register{Addr: 0, Type: transport.Uint16}, 65535, []uint16{0xffff}},
+				{transport.Register{Addr: 0, Type: transport.Int16}, -2, []uint16{0xfffe}},
+				{transport.Register{Addr: 0, Type: transport.Int32}, -100000, []uint16{0xfffe, 0x7960}},
+				{transport.Register{Addr: 0, Type: transport.Int32, Order: transport.LowWordFirst}, -100000, []uint16{0x7960, 0xfffe}},
+				{transport.Register{Addr: 0, Type: transport.Uint32}, 70000, []uint16{0x0001, 0x1170}},
+				{transport.Register{Addr: 0, Type: transport.Float32}, 1.5, []uint16{0x3fc0, 0x0000}},
+				{transport.Register{Addr: 0, Type: transport.Float32, Order: transport.LowWordFirst}, 1.5, []uint16{0x0000, 0x3fc0}},
+				// 0.1 V per count, offset -10 V: 12.5 V is raw 225.
+				{transport.Register{Addr: 0, Type: transport.Uint16, Scale: 0.1, Offset: -10}, 12.5, []uint16{225}},
+			} {
+				if err := m.Write(ctx, tc.reg, tc.value); err != nil {
+					t.Fatalf("Write(%v, %v): %v", tc.reg, tc.value, err)
+				}
+				raw, err := m.ReadRegisters(ctx, transport.Holding, 0, tc.reg.Type.Words())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(raw, tc.raw) {
+					t.Errorf("%v = %v: raw %#04x; want %#04x", tc.reg, tc.value, raw, tc.raw)
+				}
+				got, err := m.Read(ctx, tc.reg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(got-tc.value) > 1e-9 {
+					t.Errorf("%v read back %v; want %v", tc.reg, got, tc.value)
+				}
+			}
+		})
+	}
+}
+
+func TestModbusQuantitiesAndInputRegisters(t *testing.T) {
+	_, addr := modbusServers()["tcp"](t)
+	m := newModbus(t, addr)
+	ctx := context.Background()
+	target := transport.Register{Table: transport.Holding, Addr: 4, Type: transport.Int32}
+	if err := transport.WriteQuantity(ctx, m, target, 1.25*q.MM, q.UM); err != nil {
+		t.Fatal(err)
+	}
+	// Holding 4-5 are wired to input 4-5.
+	in := transport.Register{Table: transport.Input, Addr: 4, Type: transport.Int32}
+	waitFor(t, "input register 4 = 1250 um", func() bool {
+		x, err := transport.ReadQuantity(ctx, m, in, q.UM)
+		return err == nil && x == 1.25*q.MM
+	})
+	err := m.Write(ctx, in, 1)
+	if err == nil || !strings.Contains(err.Error(), "input registers are read-only") {
+		t.Fatalf("writing an input register: %v", err)
+	}
+	err = m.Write(ctx, transport.Register{Type: transport.Uint16}, -1)
+	if err == nil || !strings.Contains(err.Error(), "-1 is outside what holding register 0 (uint16) holds (raw 0 .. 65535)") {
+		t.Fatalf("writing -1 to a uint16: %v", err)
+	}
+}
+
+func TestModbusExceptionKeepsTheConnection(t *testing.T) {
+	_, addr := modbusServers()["tcp"](t)
+	m := newModbus(t, addr)
+	ctx := context.Background()
+	_, err := m.ReadRegisters(ctx, transport.Holding, 500, 1)
+	want := addr + ": read 1 holding registers at 500: illegal data address (the device has no such address; check the register map)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v;\nwant  %s", err, want)
+	}
+	if _, err := m.ReadRegisters(ctx, transport.Holding, 0, 1); err != nil {
+		t.Fatalf("after the exception: %v", err)
+	}
+}
+
+func TestModbusRefusedAndNoSuchPort(t *testing.T) {
+	ctx := context.Background()
+	addr := "tcp://127.0.0.1:" + strconv.Itoa(transporttest.FreePort(t))
+	_, err := newModbus(t, addr).ReadCoils(ctx, 0, 1)
+	if want := addr + ": read 1 coils at 0: connection refused (is the instrument on, and listening at this port?)"; err == nil || err.Error() != want {
+		t.Fatalf("refused: %v;\nwant %s", err, want)
+	}
+	_, err = newModbus(t, "rtu:///dev/ttyNOPE0").ReadCoils(ctx, 0, 1)
+	if !errors.Is(err, transport.ErrNoPort) || !strings.HasPrefix(err.Error(), "rtu:///dev/ttyNOPE0: read 1 coils at 0: no such serial port") {
+		t.Fatalf("no port: %v", err)
+	}
+}
+
+func TestModbusHungServerTimesOutThenRecovers(t *testing.T) {
+	for name, start := range modbusServers() {
+		t.Run(name, func(t *testing.T) {
+			srv, addr := start(t)
+			m := newModbus(t, addr, transport.Timeout(300*time.Millisecond))
+			ctx := context.Background()
+			if _, err := m.ReadCoils(ctx, 0, 1); err != nil {
+				t.Fatal(err)
+			}
+			srv.Pause()
+			_, err := m.ReadCoils(ctx, 0, 1)
+			srv.Resume()
+			want := addr + ": read 1 coils at 0: no reply within 300ms (is the instrument slow or busy? raise the limit with Timeout)"
+			if !errors.Is(err, transport.ErrTimeout) || err.Error() != want {
+				t.Fatalf("err = %v;\nwant  %s", err, want)
+			}
+			waitFor(t, "a read after the server resumed", func() bool {
+				_, err := m.ReadCoils(ctx, 0, 1)
+				return err == nil
+			})
+		})
+	}
+}
+
+func TestModbusReconnectsWhenTheServerComesBack(t *testing.T) {
+	for name, start := range modbusServers() {
+		t.Run(name, func(t *testing.T) {
+			srv, addr := start(t)
+			m := newModbus(t, addr, transport.Timeout(300*time.Millisecond))
+			ctx := context.Background()
+			if err := m.WriteCoil(ctx, 1, true); err != nil {
+				t.Fatal(err)
+			}
+			srv.Kill()
+			if _, err := m.ReadCoils(ctx, 0, 1); err == nil || !strings.HasPrefix(err.Error(), addr+": read 1 coils at 0: ") {
+				t.Fatalf("a read from a killed server: %v", err)
+			}
+			srv.Restart()
+			coils, err := m.ReadCoils(ctx, 1, 1)
+			if err != nil {
+				t.Fatalf("after the restart: %v", err)
+			}
+			if coils[0] {
+				t.Fatal("coil 1 still on: this is not the restarted server")
+			}
+		})
+	}
+}
+
+func TestModbusCancelReturnsAtOnce(t *testing.T) {
+	for name, start := range modbusServers() {
+		t.Run(name, func(t *testing.T) {
+			srv, addr := start(t)
+			m := newModbus(t, addr, transport.Timeout(time.Minute))
+			if _, err := m.ReadCoils(context.Background(), 0, 1); err != nil {
+				t.Fatal(err)
+			}
+			srv.Pause()
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := m.ReadCoils(ctx, 0, 1)
+				done <- err
+			}()
+			time.Sleep(50 * time.Millisecond)
+			cancel()
+			// The limit is a minute; only the cancel ends the wait.
+			err := <-done
+			srv.Resume()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v; want context.Canceled", err)
+			}
+			if _, err := m.ReadCoils(context.Background(), 0, 1); err != nil {
+				t.Fatalf("after the cancel: %v", err)
+			}
+		})
+	}
+}
