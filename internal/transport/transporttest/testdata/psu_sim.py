@@ -20,8 +20,9 @@ Commands (case-insensitive):
 Fault injection, for tests:
   SIM:DELAY <s>    answer every later query after s seconds
   SIM:FAULT garbage|short|none
-                   garbage: the next query is answered with bytes that are
-                   no number; short: with a partial line, no terminator
+                   garbage: the next query (SYST:ERR? aside) is answered
+                   with bytes that are no number; short: with a partial
+                   line, no terminator
   SIM:CLOSE        drop the connection at once (TCP)
 Unknown commands queue -113,"Undefined header"; a query not known answers
 nothing, as instruments do.
@@ -132,11 +133,16 @@ class PSU:
             self.error(-113, "Undefined header")
         return None, False
 
-    def reply(self, text):
-        """The bytes to send for a reply, with any injected fault."""
+    def reply(self, text, query):
+        """The bytes to send for a reply, with any injected fault; reading
+        the error queue does not use up a fault."""
         if self.delay:
             time.sleep(self.delay)
-        fault, self.fault = self.fault, "none"
+        fault = self.fault
+        if query.strip().upper() != b"SYST:ERR?":
+            self.fault = "none"
+        else:
+            fault = "none"
         if fault == "garbage":
             return b"\x15#!?%\xfe\n"
         if fault == "short":
@@ -157,7 +163,7 @@ def serve(psu, read, write):
             if close:
                 return
             if reply is not None:
-                write(psu.reply(reply))
+                write(psu.reply(reply, line))
 
 
 def serve_tcp(psu, port):
