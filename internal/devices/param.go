@@ -139,6 +139,37 @@ func (p *Parameter) Set(v any) *tasks.Task {
 	})
 }
 
+// SetRelative starts the operation op (such as a motor's "Move"): setting
+// the parameter to its value at the start plus delta, a quantity of the
+// parameter's type. The value is read once exclusive access is granted,
+// and the target is checked against the limits before the driver is
+// touched, as in Set; the task's result is nil.
+func (p *Parameter) SetRelative(op string, delta any) *tasks.Task {
+	caller := tasks.Current()
+	name := p.dev.name + "." + op
+	if err := p.checkSet(delta); err != nil {
+		return failed(name, caller, err)
+	}
+	if !p.readable() || p.spec.Unit == nil {
+		return failed(name, caller, &DeviceError{Device: p.dev.name, Param: p.name, Err: errors.New("no relative set: not a readable quantity")})
+	}
+	d := delta.(q.Quantity)
+	o := p.setOp
+	o.Name = op
+	var target q.Quantity
+	o.Check = func() error {
+		now, err := p.Read(context.Background())
+		if err != nil {
+			return err
+		}
+		target = q.New(d.Dim(), now.(q.Quantity).Base()+d.Base())
+		return p.checkLimits(target)
+	}
+	return p.dev.run(o, caller, func(ctx context.Context) (any, error) {
+		return nil, p.write(ctx, target, caller)
+	})
+}
+
 // Check reports whether a set to v would be refused, and why, without
 // touching the device: the type, the limits and the write locks (not the
 // state, which may change before the set). Use it to validate a whole scan

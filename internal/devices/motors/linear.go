@@ -8,13 +8,12 @@ import (
 
 //go:generate go run ../internal/paramgen -type Linear position:q.Length motion_velocity:q.Velocity
 
-// Linear is a dummy linear motor. It starts at 0 mm with a motion velocity
-// of 1 mm/s, so moves take visible time, and hard limits at ±100 mm.
+// Linear is a dummy linear motor: a Motor over a Dummy driver, with the
+// methods typed for lengths. It starts at 0 mm with a motion velocity of
+// 1 mm/s, so moves take visible time, and hard limits at ±100 mm.
 type Linear struct {
-	*devices.Base
-	ax             *axis
-	position       *devices.Parameter
-	motionVelocity *devices.Parameter
+	*Motor
+	dummy *Dummy
 }
 
 var (
@@ -24,20 +23,15 @@ var (
 
 // NewLinear makes a dummy linear motor called name.
 func NewLinear(name string) *Linear {
-	m := &Linear{}
-	b, ctl := newDevice(name, "linear motor", &m.ax)
-	m.Base = b
-	m.ax = newAxis(ctl, q.MM, float64(1*q.MMPerS))
-	m.ax.lo, m.ax.hi = float64(-100*q.MM), float64(100*q.MM)
-	m.position, m.motionVelocity = m.ax.params(q.MMPerS, float64(q.MPerS))
-	return m
+	d := NewDummy(1)
+	d.SetHardLimits(-100, 100)
+	return &Linear{Motor: New(name, positional{d, d, d}, Options{Unit: q.MM, Kind: "linear motor", MaxVelocity: 1000}), dummy: d}
 }
 
-// Home moves the motor to 0 mm.
-func (m *Linear) Home() *tasks.Task { return m.ax.homeOp(m.position) }
-
-// Stop stops a move where the motor is and waits until it stands.
-func (m *Linear) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
+// Move moves the motor by delta; see Motor.Move.
+func (m *Linear) Move(delta q.Length) *tasks.Task { return m.Motor.Move(delta) }
 
 // SetHardLimits moves the simulated limit switches.
-func (m *Linear) SetHardLimits(lower, upper q.Length) { m.ax.setLimits(lower, upper) }
+func (m *Linear) SetHardLimits(lower, upper q.Length) { m.dummy.SetHardLimits(mm(lower), mm(upper)) }
+
+func mm(x q.Length) float64 { return float64(x) / float64(q.MM) }

@@ -1,9 +1,6 @@
 package motors
 
 import (
-	"context"
-
-	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -12,33 +9,20 @@ import (
 //go:generate go run ../internal/paramgen -type ContinuousRotation position:q.Angle motion_velocity:q.AngularVelocity velocity:q.AngularVelocity
 //go:generate go run ../internal/paramgen -type ContinuousLinear position:q.Length motion_velocity:q.Velocity velocity:q.Velocity
 
-// Rotation is a dummy rotation motor without hard limits. It starts at
-// 0 deg with a motion velocity of 10 deg/s.
-type Rotation struct {
-	*devices.Base
-	ax             *axis
-	position       *devices.Parameter
-	motionVelocity *devices.Parameter
-}
+// Rotation is a dummy rotation motor without hard limits: a Motor over a
+// Dummy driver, with the methods typed for angles. It starts at 0 deg
+// with a motion velocity of 10 deg/s.
+type Rotation struct{ *Motor }
 
 // ContinuousRotation is a dummy rotation stage that also turns at a set
 // velocity (SetVelocity) until stopped.
-type ContinuousRotation struct {
-	*devices.Base
-	ax             *axis
-	position       *devices.Parameter
-	motionVelocity *devices.Parameter
-	velocity       *devices.Parameter
-}
+type ContinuousRotation struct{ *Motor }
 
 // ContinuousLinear is a dummy linear motor that also moves at a set
 // velocity (SetVelocity) until stopped or at a hard limit (±100 mm).
 type ContinuousLinear struct {
-	*devices.Base
-	ax             *axis
-	position       *devices.Parameter
-	motionVelocity *devices.Parameter
-	velocity       *devices.Parameter
+	*Motor
+	dummy *Dummy
 }
 
 var (
@@ -47,63 +31,43 @@ var (
 	_ ContinuousLinearMotor   = (*ContinuousLinear)(nil)
 )
 
-// newDevice makes the Base of a motor whose emergency stop halts *ax.
-func newDevice(name, kind string, ax **axis) (*devices.Base, *devices.Control) {
-	return devices.New(devices.Config{Name: name, Kind: kind,
-		EmergencyStop: func(ctx context.Context) error { return (*ax).emergencyStop(ctx) }})
+// positional is a dummy without its continuous motion: the plain dummy
+// motors have no velocity parameter.
+type positional struct {
+	Driver
+	LimitSwitches
+	VelocityDriver
 }
 
 // NewRotation makes a dummy rotation motor called name.
 func NewRotation(name string) *Rotation {
-	m := &Rotation{}
-	b, ctl := newDevice(name, "rotation motor", &m.ax)
-	m.Base = b
-	m.ax = newAxis(ctl, q.Deg, float64(10*q.DegPerS))
-	m.position, m.motionVelocity = m.ax.params(q.DegPerS, float64(3600*q.DegPerS))
-	return m
+	d := NewDummy(10)
+	return &Rotation{New(name, positional{d, d, d}, Options{Unit: q.Deg, Kind: "rotation motor", MaxVelocity: 3600})}
 }
 
-// Home turns the motor to 0 deg.
-func (m *Rotation) Home() *tasks.Task { return m.ax.homeOp(m.position) }
-
-// Stop stops a move where the motor is and waits until it stands.
-func (m *Rotation) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
+// Move turns the motor by delta; see Motor.Move.
+func (m *Rotation) Move(delta q.Angle) *tasks.Task { return m.Motor.Move(delta) }
 
 // NewContinuousRotation makes a dummy continuous rotation stage called
 // name.
 func NewContinuousRotation(name string) *ContinuousRotation {
-	m := &ContinuousRotation{}
-	b, ctl := newDevice(name, "continuous rotation motor", &m.ax)
-	m.Base = b
-	m.ax = newAxis(ctl, q.Deg, float64(10*q.DegPerS))
-	m.position, m.motionVelocity = m.ax.params(q.DegPerS, float64(3600*q.DegPerS))
-	m.velocity = m.ax.velocityParam(q.DegPerS, float64(3600*q.DegPerS))
-	return m
+	return &ContinuousRotation{New(name, NewDummy(10), Options{Unit: q.Deg, Kind: "continuous rotation motor", MaxVelocity: 3600})}
 }
 
-// Home turns the stage to 0 deg.
-func (m *ContinuousRotation) Home() *tasks.Task { return m.ax.homeOp(m.position) }
-
-// Stop stops any motion, continuous or not, and waits until it stands.
-func (m *ContinuousRotation) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
+// Move turns the stage by delta; see Motor.Move.
+func (m *ContinuousRotation) Move(delta q.Angle) *tasks.Task { return m.Motor.Move(delta) }
 
 // NewContinuousLinear makes a dummy continuous linear motor called name.
 func NewContinuousLinear(name string) *ContinuousLinear {
-	m := &ContinuousLinear{}
-	b, ctl := newDevice(name, "continuous linear motor", &m.ax)
-	m.Base = b
-	m.ax = newAxis(ctl, q.MM, float64(1*q.MMPerS))
-	m.ax.lo, m.ax.hi = float64(-100*q.MM), float64(100*q.MM)
-	m.position, m.motionVelocity = m.ax.params(q.MMPerS, float64(q.MPerS))
-	m.velocity = m.ax.velocityParam(q.MMPerS, float64(q.MPerS))
-	return m
+	d := NewDummy(1)
+	d.SetHardLimits(-100, 100)
+	return &ContinuousLinear{New(name, d, Options{Unit: q.MM, Kind: "continuous linear motor", MaxVelocity: 1000}), d}
 }
 
-// Home moves the motor to 0 mm.
-func (m *ContinuousLinear) Home() *tasks.Task { return m.ax.homeOp(m.position) }
-
-// Stop stops any motion, continuous or not, and waits until it stands.
-func (m *ContinuousLinear) Stop() *tasks.Task { return m.ax.stopOp(m.position) }
+// Move moves the motor by delta; see Motor.Move.
+func (m *ContinuousLinear) Move(delta q.Length) *tasks.Task { return m.Motor.Move(delta) }
 
 // SetHardLimits moves the simulated limit switches.
-func (m *ContinuousLinear) SetHardLimits(lower, upper q.Length) { m.ax.setLimits(lower, upper) }
+func (m *ContinuousLinear) SetHardLimits(lower, upper q.Length) {
+	m.dummy.SetHardLimits(mm(lower), mm(upper))
+}

@@ -14,27 +14,57 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/motors/motors"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"ErrHardLimit":          reflect.ValueOf(&motors.ErrHardLimit).Elem(),
+		"New":                   reflect.ValueOf(motors.New),
 		"NewContinuousLinear":   reflect.ValueOf(motors.NewContinuousLinear),
 		"NewContinuousRotation": reflect.ValueOf(motors.NewContinuousRotation),
+		"NewDummy":              reflect.ValueOf(motors.NewDummy),
 		"NewLinear":             reflect.ValueOf(motors.NewLinear),
 		"NewRotation":           reflect.ValueOf(motors.NewRotation),
 
 		// type definitions
+		"ContinuousDriver":        reflect.ValueOf((*motors.ContinuousDriver)(nil)),
 		"ContinuousLinear":        reflect.ValueOf((*motors.ContinuousLinear)(nil)),
 		"ContinuousLinearMotor":   reflect.ValueOf((*motors.ContinuousLinearMotor)(nil)),
 		"ContinuousRotation":      reflect.ValueOf((*motors.ContinuousRotation)(nil)),
 		"ContinuousRotationMotor": reflect.ValueOf((*motors.ContinuousRotationMotor)(nil)),
+		"Driver":                  reflect.ValueOf((*motors.Driver)(nil)),
+		"Dummy":                   reflect.ValueOf((*motors.Dummy)(nil)),
+		"EmergencyStopper":        reflect.ValueOf((*motors.EmergencyStopper)(nil)),
+		"LimitSwitches":           reflect.ValueOf((*motors.LimitSwitches)(nil)),
 		"Linear":                  reflect.ValueOf((*motors.Linear)(nil)),
 		"LinearMotor":             reflect.ValueOf((*motors.LinearMotor)(nil)),
+		"Motor":                   reflect.ValueOf((*motors.Motor)(nil)),
+		"Options":                 reflect.ValueOf((*motors.Options)(nil)),
 		"Rotation":                reflect.ValueOf((*motors.Rotation)(nil)),
 		"RotationMotor":           reflect.ValueOf((*motors.RotationMotor)(nil)),
+		"VelocityDriver":          reflect.ValueOf((*motors.VelocityDriver)(nil)),
 
 		// interface wrapper definitions
+		"_ContinuousDriver":        reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_ContinuousDriver)(nil)),
 		"_ContinuousLinearMotor":   reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMotor)(nil)),
 		"_ContinuousRotationMotor": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_ContinuousRotationMotor)(nil)),
+		"_Driver":                  reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_Driver)(nil)),
+		"_EmergencyStopper":        reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_EmergencyStopper)(nil)),
+		"_LimitSwitches":           reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_LimitSwitches)(nil)),
 		"_LinearMotor":             reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_LinearMotor)(nil)),
 		"_RotationMotor":           reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_RotationMotor)(nil)),
+		"_VelocityDriver":          reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_motors_VelocityDriver)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_motors_ContinuousDriver is an interface wrapper for ContinuousDriver type
+type _github_com_concert_go_concert_internal_devices_motors_ContinuousDriver struct {
+	IValue    interface{}
+	WTurn     func(ctx context.Context, v float64) (done <-chan struct{}, err error)
+	WVelocity func(ctx context.Context) (float64, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousDriver) Turn(ctx context.Context, v float64) (done <-chan struct{}, err error) {
+	return W.WTurn(ctx, v)
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousDriver) Velocity(ctx context.Context) (float64, error) {
+	return W.WVelocity(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMotor is an interface wrapper for ContinuousLinearMotor type
@@ -43,6 +73,7 @@ type _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMoto
 	WEmergencyStop func(ctx context.Context) error
 	WGetPosition   func() *tasks.Task
 	WHome          func() *tasks.Task
+	WMove          func(a0 q.Length) *tasks.Task
 	WName          func() string
 	WPosition      func() q.Length
 	WSetPosition   func(a0 q.Length) *tasks.Task
@@ -60,6 +91,9 @@ func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearM
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMotor) Home() *tasks.Task {
 	return W.WHome()
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMotor) Move(a0 q.Length) *tasks.Task {
+	return W.WMove(a0)
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousLinearMotor) Name() string {
 	return W.WName()
@@ -89,6 +123,7 @@ type _github_com_concert_go_concert_internal_devices_motors_ContinuousRotationMo
 	WEmergencyStop func(ctx context.Context) error
 	WGetPosition   func() *tasks.Task
 	WHome          func() *tasks.Task
+	WMove          func(a0 q.Angle) *tasks.Task
 	WName          func() string
 	WPosition      func() q.Angle
 	WSetPosition   func(a0 q.Angle) *tasks.Task
@@ -106,6 +141,9 @@ func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousRotatio
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousRotationMotor) Home() *tasks.Task {
 	return W.WHome()
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousRotationMotor) Move(a0 q.Angle) *tasks.Task {
+	return W.WMove(a0)
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousRotationMotor) Name() string {
 	return W.WName()
@@ -129,12 +167,55 @@ func (W _github_com_concert_go_concert_internal_devices_motors_ContinuousRotatio
 	return W.WVelocity()
 }
 
+// _github_com_concert_go_concert_internal_devices_motors_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_motors_Driver struct {
+	IValue    interface{}
+	WHome     func(ctx context.Context) error
+	WMoveTo   func(ctx context.Context, target float64) error
+	WPosition func(ctx context.Context) (float64, error)
+	WStop     func(ctx context.Context) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_motors_Driver) Home(ctx context.Context) error {
+	return W.WHome(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_Driver) MoveTo(ctx context.Context, target float64) error {
+	return W.WMoveTo(ctx, target)
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_Driver) Position(ctx context.Context) (float64, error) {
+	return W.WPosition(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_Driver) Stop(ctx context.Context) error {
+	return W.WStop(ctx)
+}
+
+// _github_com_concert_go_concert_internal_devices_motors_EmergencyStopper is an interface wrapper for EmergencyStopper type
+type _github_com_concert_go_concert_internal_devices_motors_EmergencyStopper struct {
+	IValue         interface{}
+	WEmergencyStop func(ctx context.Context) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_motors_EmergencyStopper) EmergencyStop(ctx context.Context) error {
+	return W.WEmergencyStop(ctx)
+}
+
+// _github_com_concert_go_concert_internal_devices_motors_LimitSwitches is an interface wrapper for LimitSwitches type
+type _github_com_concert_go_concert_internal_devices_motors_LimitSwitches struct {
+	IValue         interface{}
+	WLimitSwitches func(ctx context.Context) (lower bool, upper bool, err error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_motors_LimitSwitches) LimitSwitches(ctx context.Context) (lower bool, upper bool, err error) {
+	return W.WLimitSwitches(ctx)
+}
+
 // _github_com_concert_go_concert_internal_devices_motors_LinearMotor is an interface wrapper for LinearMotor type
 type _github_com_concert_go_concert_internal_devices_motors_LinearMotor struct {
 	IValue         interface{}
 	WEmergencyStop func(ctx context.Context) error
 	WGetPosition   func() *tasks.Task
 	WHome          func() *tasks.Task
+	WMove          func(a0 q.Length) *tasks.Task
 	WName          func() string
 	WPosition      func() q.Length
 	WSetPosition   func(a0 q.Length) *tasks.Task
@@ -150,6 +231,9 @@ func (W _github_com_concert_go_concert_internal_devices_motors_LinearMotor) GetP
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_LinearMotor) Home() *tasks.Task {
 	return W.WHome()
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_LinearMotor) Move(a0 q.Length) *tasks.Task {
+	return W.WMove(a0)
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_LinearMotor) Name() string {
 	return W.WName()
@@ -173,6 +257,7 @@ type _github_com_concert_go_concert_internal_devices_motors_RotationMotor struct
 	WEmergencyStop func(ctx context.Context) error
 	WGetPosition   func() *tasks.Task
 	WHome          func() *tasks.Task
+	WMove          func(a0 q.Angle) *tasks.Task
 	WName          func() string
 	WPosition      func() q.Angle
 	WSetPosition   func(a0 q.Angle) *tasks.Task
@@ -189,6 +274,9 @@ func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) Ge
 func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) Home() *tasks.Task {
 	return W.WHome()
 }
+func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) Move(a0 q.Angle) *tasks.Task {
+	return W.WMove(a0)
+}
 func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) Name() string {
 	return W.WName()
 }
@@ -203,4 +291,18 @@ func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) St
 }
 func (W _github_com_concert_go_concert_internal_devices_motors_RotationMotor) Stop() *tasks.Task {
 	return W.WStop()
+}
+
+// _github_com_concert_go_concert_internal_devices_motors_VelocityDriver is an interface wrapper for VelocityDriver type
+type _github_com_concert_go_concert_internal_devices_motors_VelocityDriver struct {
+	IValue             interface{}
+	WMotionVelocity    func(ctx context.Context) (float64, error)
+	WSetMotionVelocity func(ctx context.Context, v float64) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_motors_VelocityDriver) MotionVelocity(ctx context.Context) (float64, error) {
+	return W.WMotionVelocity(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_motors_VelocityDriver) SetMotionVelocity(ctx context.Context, v float64) error {
+	return W.WSetMotionVelocity(ctx, v)
 }
