@@ -12,9 +12,29 @@ import (
 // methods typed for lengths. It starts at 0 mm with a motion velocity of
 // 1 mm/s, so moves take visible time, and hard limits at ±100 mm.
 type Linear struct {
-	*Motor
+	typed
 	dummy *Dummy
 }
+
+// typed is what the dummy motors share: the device, its base Motor (not
+// embedded, so that only the methods of the motor's own parameters show)
+// and the parameters the generated methods use.
+type typed struct {
+	*devices.Base
+	m                                  *Motor
+	position, motionVelocity, velocity *devices.Parameter
+}
+
+func newTyped(m *Motor) typed {
+	return typed{Base: m.Base, m: m, position: m.position, motionVelocity: m.motionVelocity, velocity: m.velocity}
+}
+
+// Home moves the motor to its home position, 0; see Motor.Home.
+func (t typed) Home() *tasks.Task { return t.m.Home() }
+
+// Stop stops any motion where the motor is and waits until it stands;
+// see Motor.Stop.
+func (t typed) Stop() *tasks.Task { return t.m.Stop() }
 
 var (
 	_ LinearMotor      = (*Linear)(nil)
@@ -25,11 +45,12 @@ var (
 func NewLinear(name string) *Linear {
 	d := NewDummy(1)
 	d.SetHardLimits(-100, 100)
-	return &Linear{Motor: New(name, positional{d, d, d}, Options{Unit: q.MM, Kind: "linear motor", MaxVelocity: 1000}), dummy: d}
+	m := New(name, positional{d, d, d}, Options{Unit: q.MM, Kind: "linear motor", MaxVelocity: 1000})
+	return &Linear{newTyped(m), d}
 }
 
 // Move moves the motor by delta; see Motor.Move.
-func (m *Linear) Move(delta q.Length) *tasks.Task { return m.Motor.Move(delta) }
+func (m *Linear) Move(delta q.Length) *tasks.Task { return m.m.Move(delta) }
 
 // SetHardLimits moves the simulated limit switches.
 func (m *Linear) SetHardLimits(lower, upper q.Length) { m.dummy.SetHardLimits(mm(lower), mm(upper)) }

@@ -12,16 +12,16 @@ import (
 // Rotation is a dummy rotation motor without hard limits: a Motor over a
 // Dummy driver, with the methods typed for angles. It starts at 0 deg
 // with a motion velocity of 10 deg/s.
-type Rotation struct{ *Motor }
+type Rotation struct{ typed }
 
 // ContinuousRotation is a dummy rotation stage that also turns at a set
 // velocity (SetVelocity) until stopped.
-type ContinuousRotation struct{ *Motor }
+type ContinuousRotation struct{ typed }
 
 // ContinuousLinear is a dummy linear motor that also moves at a set
 // velocity (SetVelocity) until stopped or at a hard limit (±100 mm).
 type ContinuousLinear struct {
-	*Motor
+	typed
 	dummy *Dummy
 }
 
@@ -42,30 +42,30 @@ type positional struct {
 // NewRotation makes a dummy rotation motor called name.
 func NewRotation(name string) *Rotation {
 	d := NewDummy(10)
-	return &Rotation{New(name, positional{d, d, d}, Options{Unit: q.Deg, Kind: "rotation motor", MaxVelocity: 3600})}
+	return &Rotation{newTyped(New(name, positional{d, d, d}, Options{Unit: q.Deg, Kind: "rotation motor", MaxVelocity: 3600}))}
 }
 
 // Move turns the motor by delta; see Motor.Move.
-func (m *Rotation) Move(delta q.Angle) *tasks.Task { return m.Motor.Move(delta) }
+func (m *Rotation) Move(delta q.Angle) *tasks.Task { return m.m.Move(delta) }
 
 // NewContinuousRotation makes a dummy continuous rotation stage called
 // name.
 func NewContinuousRotation(name string) *ContinuousRotation {
-	return &ContinuousRotation{New(name, NewDummy(10), Options{Unit: q.Deg, Kind: "continuous rotation motor", MaxVelocity: 3600})}
+	return &ContinuousRotation{newTyped(New(name, NewDummy(10), Options{Unit: q.Deg, Kind: "continuous rotation motor", MaxVelocity: 3600}))}
 }
 
 // Move turns the stage by delta; see Motor.Move.
-func (m *ContinuousRotation) Move(delta q.Angle) *tasks.Task { return m.Motor.Move(delta) }
+func (m *ContinuousRotation) Move(delta q.Angle) *tasks.Task { return m.m.Move(delta) }
 
 // NewContinuousLinear makes a dummy continuous linear motor called name.
 func NewContinuousLinear(name string) *ContinuousLinear {
 	d := NewDummy(1)
 	d.SetHardLimits(-100, 100)
-	return &ContinuousLinear{New(name, d, Options{Unit: q.MM, Kind: "continuous linear motor", MaxVelocity: 1000}), d}
+	return &ContinuousLinear{newTyped(New(name, d, Options{Unit: q.MM, Kind: "continuous linear motor", MaxVelocity: 1000})), d}
 }
 
 // Move moves the motor by delta; see Motor.Move.
-func (m *ContinuousLinear) Move(delta q.Length) *tasks.Task { return m.Motor.Move(delta) }
+func (m *ContinuousLinear) Move(delta q.Length) *tasks.Task { return m.m.Move(delta) }
 
 // SetHardLimits moves the simulated limit switches.
 func (m *ContinuousLinear) SetHardLimits(lower, upper q.Length) {
