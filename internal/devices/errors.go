@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -177,6 +178,27 @@ type DeviceError struct {
 
 func (e *DeviceError) Error() string { return target(e.Device, e.Param) + ": " + e.Err.Error() }
 func (e *DeviceError) Unwrap() error { return e.Err }
+
+// ErrUnreachable marks a driver's error that says the hardware could not
+// be reached: the connection was refused or lost, or no reply came. A
+// motion that ends with it leaves the device in state Error, not standby,
+// until an operation succeeds again. Drivers mark such errors with
+// Unreachable.
+var ErrUnreachable = errors.New("device unreachable")
+
+// Unreachable marks err (which keeps its message) as ErrUnreachable; nil
+// stays nil.
+func Unreachable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return unreachable{err}
+}
+
+type unreachable struct{ error }
+
+func (u unreachable) Unwrap() error        { return u.error }
+func (u unreachable) Is(target error) bool { return target == ErrUnreachable }
 
 // NestingError is an Exclusive inside another that would take targets no
 // enclosing Exclusive holds; see Exclusive.

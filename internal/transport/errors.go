@@ -27,6 +27,19 @@ var (
 	ErrReply = errors.New("bad reply")
 )
 
+// Unreachable reports whether err says that the peer could not be
+// reached or did not answer as the protocol wants: refused, no port,
+// connection lost, no reply in time, a bad reply. A Modbus exception or
+// an instrument's own error is an answer, not this.
+func Unreachable(err error) bool {
+	for _, k := range []error{ErrRefused, ErrNoPort, ErrDropped, ErrTimeout, ErrReply} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Error is a failed exchange: where, what, and why.
 type Error struct {
 	Addr string // the address as given, e.g. tcp://127.0.0.1:5025

@@ -57,8 +57,8 @@ type ContinuousLinearMotor interface {
 }
 
 // From which states a motion may start: a motor at a hard limit may move
-// back.
-var motionFrom = []devices.State{devices.Standby, devices.HardLimit}
+// back; one in error (its hardware was out of reach) may try again.
+var motionFrom = []devices.State{devices.Standby, devices.HardLimit, devices.Error}
 
 // Motor is the base of every motor: its parameters position (a set moves
 // there), motion_velocity and velocity (if the driver has them), Home,
@@ -237,6 +237,9 @@ func (m *Motor) motion(ctx context.Context, drive func() error, target float64, 
 		m.run = nil
 		m.mu.Unlock()
 		m.settle(ctx, hit)
+		if ctx.Err() == nil && errors.Is(err, devices.ErrUnreachable) {
+			m.ctl.SetState(devices.Error) // the hardware is out of reach: say so until a motion succeeds
+		}
 	}()
 	start, err := m.read(ctx)
 	if err != nil {
@@ -364,6 +367,9 @@ func (m *Motor) emergencyStop(ctx context.Context) error {
 	m.turning = nil
 	m.mu.Unlock()
 	m.settle(ctx, false)
+	if errors.Is(err, devices.ErrUnreachable) {
+		m.ctl.SetState(devices.Error)
+	}
 	return err
 }
 

@@ -15,6 +15,8 @@ on the server's event loop, on tables of 100 entries each (addresses from 0):
                      holding 12     velocity in um/s (default --velocity)
                      holding 13     1 = the next move ends in a drive fault
                                     (discrete input 11 set, motion halts)
+                     holding 14     1 = reset: the axis at 0, standing, no
+                                    fault (for tests; clears itself)
 
 On start it prints "READY <port or path>" on stdout, once the server listens.
 """
@@ -50,6 +52,13 @@ def plc_step(slave, default_velocity):
         slave.setValues(DI, lo, slave.getValues(CO, lo, 10))
     slave.setValues(IR, 0, slave.getValues(HR, 0, 10))
     # positioner
+    if slave.getValues(HR, 14, 1)[0] == 1:
+        slave.setValues(HR, 10, [0, 0])
+        slave.setValues(IR, 10, [0, 0])
+        slave.setValues(HR, 13, [0, 0])
+        slave.setValues(DI, 10, [False, False])
+        slave.setValues(CO, 10, [False])
+        return
     pos = int32(slave.getValues(IR, 10, 2))
     if slave.getValues(CO, 10, 1)[0]:
         slave.setValues(HR, 10, words(pos))
