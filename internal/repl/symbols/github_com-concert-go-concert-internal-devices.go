@@ -20,6 +20,7 @@ func init() {
 		"DocTable":               reflect.ValueOf(devices.DocTable),
 		"EmergencyStopAll":       reflect.ValueOf(devices.EmergencyStopAll),
 		"EmergencyStopAllWithin": reflect.ValueOf(devices.EmergencyStopAllWithin),
+		"ErrUnreachable":         reflect.ValueOf(&devices.ErrUnreachable).Elem(),
 		"Error":                  reflect.ValueOf(devices.Error),
 		"Exclusive":              reflect.ValueOf(devices.Exclusive),
 		"HardLimit":              reflect.ValueOf(devices.HardLimit),
@@ -33,6 +34,7 @@ func init() {
 		"Standby":                reflect.ValueOf(devices.Standby),
 		"StateTable":             reflect.ValueOf(devices.StateTable),
 		"Unknown":                reflect.ValueOf(devices.Unknown),
+		"Unreachable":            reflect.ValueOf(devices.Unreachable),
 
 		// type definitions
 		"AccessError":    reflect.ValueOf((*devices.AccessError)(nil)),
