@@ -35,4 +35,7 @@
 // operations with tasks.ErrEmergencyStop and call the driver's stop at once.
 // They never start anything, and have the last word: an operation they hit
 // can no longer change the device's state (see Control.SetState).
+// EmergencyStopEverything is ctrl-k: every task cancelled and every device
+// stopped at once, with one StopReport; Watchdog triggers it on a
+// condition.
 package devices

@@ -2,6 +2,7 @@ package devices_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/concert-go/concert/internal/devices"
@@ -53,4 +54,18 @@ func ExampleExclusive() {
 	// Output:
 	// <nil> 2 mm open
 	// shutter: cannot Open in state open (only in closed)
+}
+
+// An emergency stop's report prints as one line, as the shell shows it
+// after ctrl-k.
+func ExampleStopReport() {
+	r := devices.StopReport{
+		Tasks:    12,
+		Stopped:  []string{"motor", "rotation"},
+		Failed:   []devices.StopFailure{{Device: "shutter", Err: errors.New("jammed")}},
+		TimedOut: []string{"camera"},
+	}
+	fmt.Println(&r)
+	// Output:
+	// Emergency stop: 12 tasks cancelled, 2 devices stopped, 1 failed (shutter: jammed), 1 timed out (camera)
 }

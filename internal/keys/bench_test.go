@@ -71,7 +71,7 @@ func benchCtrlK(b *testing.B) {
 		sent     atomic.Int64 // unix ns
 		stopLat  []time.Duration
 		repLat   []time.Duration
-		reported = make(chan Report, 1)
+		reported = make(chan *devices.StopReport, 1)
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	watching := make(chan struct{})
@@ -79,7 +79,7 @@ func benchCtrlK(b *testing.B) {
 		defer close(watching)
 		Watch(ctx, tty, func(k byte) {
 			if k == CtrlK {
-				reported <- emergencyStop(context.Background(), sched, devices.EmergencyStopAll)
+				reported <- devices.EmergencyStopScheduler(context.Background(), sched, devices.EmergencyStopAll)
 			}
 		})
 	}()
@@ -101,7 +101,7 @@ func benchCtrlK(b *testing.B) {
 		b.StopTimer()
 		t0 := sent.Load()
 		repLat = append(repLat, time.Duration(time.Now().UnixNano()-t0))
-		stopLat = append(stopLat, time.Duration(max(r.cancelled.UnixNano(), lastCall.Load())-t0))
+		stopLat = append(stopLat, time.Duration(max(r.Cancelled.UnixNano(), lastCall.Load())-t0))
 		if r.Tasks != nTasks || calls.Load() < nDevices || !r.OK() {
 			b.Fatalf("report %q after %d device stops; want %d tasks and %d devices", r, calls.Load(), nTasks, nDevices)
 		}

@@ -1,11 +1,9 @@
 package keys_test
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/keys"
 )
 
@@ -24,16 +22,4 @@ func ExampleEscalation() {
 	// 600ms: wait: "Cancelling: waiting for the command to clean up. ctrl-c again stops the interpreter, ctrl-k stops everything."
 	// 1.2s: stop interpreter: "Stopping the interpreter: every task ends cancelled."
 	// 1.5s: stopping: "Still waiting: the command runs compiled code that ignores cancellation. ctrl-k stops every device."
-}
-
-func ExampleReport() {
-	r := keys.Report{
-		Tasks:    12,
-		Stopped:  []string{"motor", "rotation"},
-		Failed:   []devices.StopFailure{{Device: "shutter", Err: errors.New("jammed")}},
-		TimedOut: []string{"camera"},
-	}
-	fmt.Println(r)
-	// Output:
-	// Emergency stop: 12 tasks cancelled, 2 devices stopped, 1 failed (shutter: jammed), 1 timed out (camera)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/concert-go/concert/internal/devices"
 )
 
 // Recover, deferred first thing in main and in every goroutine the shell
@@ -21,10 +23,10 @@ func Recover() {
 		return
 	}
 	fmt.Fprintf(os.Stderr, "concert: panic: %v\nconcert: emergency stop, then exit.\n", v)
-	stopped := make(chan Report, 1)
+	stopped := make(chan *devices.StopReport, 1)
 	go func() {
 		defer func() { _ = recover() }() // dying already; the report is lost at worst
-		r := EmergencyStop(context.Background())
+		r := devices.EmergencyStopEverything(context.Background())
 		logReport(r, "panic")
 		stopped <- r
 	}()

@@ -170,23 +170,14 @@ func (s *Shell) Interrupt() {
 	}
 }
 
-// EmergencyStop is ctrl-k at any time: see the package function. It prints
-// the report as one line and logs it.
-func (s *Shell) EmergencyStop() Report {
-	r := emergencyStop(context.Background(), s.sched, s.devs)
+// EmergencyStop is ctrl-k at any time: devices.EmergencyStopEverything
+// over the shell's scheduler. It prints the report as one line and logs
+// it.
+func (s *Shell) EmergencyStop() *devices.StopReport {
+	r := devices.EmergencyStopScheduler(context.Background(), s.sched, s.devs)
 	s.println(r.String())
 	logReport(r, "ctrl-k")
 	return r
-}
-
-func logReport(r Report, by string) {
-	level := slog.LevelWarn
-	if !r.OK() {
-		level = slog.LevelError
-	}
-	slog.Default().Log(context.Background(), level, "emergency stop", "by", by,
-		"tasks", r.Tasks, "stopped", len(r.Stopped), "failed", len(r.Failed),
-		"timed_out", len(r.TimedOut), "took", r.Took, "report", r.String())
 }
 
 func (s *Shell) println(msg string) {
@@ -255,10 +246,10 @@ func (s *Shell) terminate(sig syscall.Signal) {
 		}
 	}
 	say(fmt.Sprintf("\nCaught %s: emergency stop, then exit.", unix.SignalName(sig)))
-	stopped := make(chan Report, 1)
+	stopped := make(chan *devices.StopReport, 1)
 	go func() {
 		defer s.logPanic("emergency stop")
-		r := emergencyStop(context.Background(), s.sched, s.devs)
+		r := devices.EmergencyStopScheduler(context.Background(), s.sched, s.devs)
 		logReport(r, unix.SignalName(sig))
 		stopped <- r
 	}()

@@ -115,6 +115,9 @@ func (st *shellTest) send(t *testing.T, b string) {
 	}
 }
 
+// block is a task that waits for its cancellation.
+func block(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
 func await(t *testing.T, task *tasks.Task) error {
 	t.Helper()
 	select {

@@ -12,7 +12,6 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
-	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -57,7 +56,7 @@ func (s *Session) prelude() interp.Exports {
 		"pdoc":       reflect.ValueOf(s.pdoc),
 		"help":       reflect.ValueOf(s.help),
 		"load":       reflect.ValueOf(loadStub),
-		"watchdog":   reflect.ValueOf(keys.Watchdog),
+		"watchdog":   reflect.ValueOf(devices.Watchdog),
 
 		// Called by the await rewrite and the printer; see rewrite.go.
 		"_aw_":   reflect.ValueOf(s.awaitTop),

@@ -1,6 +1,4 @@
-//go:build unix
-
-package keys
+package devices
 
 import (
 	"bytes"
@@ -51,7 +49,7 @@ func (l *syncLog) String() string {
 
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(wait)
+	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -64,9 +62,9 @@ func TestWatchdog(t *testing.T) {
 	log := logTo(t)
 	var alarm atomic.Bool
 	var stops, checks atomic.Int64
-	estop := func(context.Context) Report {
+	estop := func(context.Context) *StopReport {
 		stops.Add(1)
-		return Report{Tasks: 2, Stopped: []string{"motor"}}
+		return &StopReport{Tasks: 2, Stopped: []string{"motor"}}
 	}
 	wd := startWatchdog(func() bool { checks.Add(1); return alarm.Load() }, time.Millisecond, estop)
 	defer wd.Cancel()
@@ -109,9 +107,9 @@ level=ERROR msg="watchdog: emergency stop" report="Emergency stop: 2 tasks cance
 func TestWatchdogCheckPanics(t *testing.T) {
 	log := logTo(t)
 	var stops atomic.Int64
-	wd := startWatchdog(func() bool { panic("sensor unplugged") }, time.Millisecond, func(context.Context) Report {
+	wd := startWatchdog(func() bool { panic("sensor unplugged") }, time.Millisecond, func(context.Context) *StopReport {
 		stops.Add(1)
-		return Report{}
+		return &StopReport{}
 	})
 	defer wd.Cancel()
 	eventually(t, "the emergency stop", func() bool { return stops.Load() == 1 })
@@ -125,15 +123,16 @@ func TestWatchdogCheckPanics(t *testing.T) {
 // The watchdog's own alarm, and ctrl-k, cancel every task but not it.
 func TestWatchdogSurvivesEmergencyStop(t *testing.T) {
 	logTo(t)
-	bg := tasks.Start(block)
+	bg := tasks.Start(func(ctx context.Context) error { <-ctx.Done(); return context.Cause(ctx) })
 	var alarm atomic.Bool
 	alarm.Store(true)
 	wd := Watchdog(alarm.Load, time.Millisecond)
 	defer wd.Cancel()
-	if err := await(t, bg); !errors.Is(err, tasks.ErrEmergencyStop) {
+	eventually(t, "the background task cancelled", func() bool { return bg.State().Ended() })
+	if err := bg.Err(); !errors.Is(err, tasks.ErrEmergencyStop) {
 		t.Errorf("background task ended with %v; want cancelled by the watchdog's emergency stop", err)
 	}
-	EmergencyStop(context.Background())
+	EmergencyStopEverything(context.Background())
 	time.Sleep(10 * time.Millisecond)
 	if st := wd.State(); st != tasks.Running {
 		t.Errorf("watchdog is %v after emergency stops; want running", st)

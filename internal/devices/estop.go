@@ -1,0 +1,258 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// This file is the emergency stop of everything, ctrl-k's: the fan-out
+// to every task and every device, its report, and the watchdog that
+// triggers it on a condition. Package keys only maps keys and signals
+// onto EmergencyStopEverything.
+
+// DefaultStopTimeout is how long EmergencyStopAll waits for one device.
+const DefaultStopTimeout = 2 * time.Second
+
+// StopReport says what an emergency stop did: of every task and device
+// (EmergencyStopEverything), or of the devices only (EmergencyStopAll,
+// Tasks 0). It prints as one short line.
+type StopReport struct {
+	Tasks    int           // tasks running at the stop, all cancelled
+	Stopped  []string      // devices whose emergency stop succeeded
+	Failed   []StopFailure // devices whose emergency stop returned an error
+	TimedOut []string      // devices that did not answer within Timeout
+	Timeout  time.Duration // the deadline each device had
+	Took     time.Duration // from the call until every device answered or timed out
+	// Cancelled is when every task had been told; benchmarks measure
+	// the stop up to it.
+	Cancelled time.Time
+}
+
+// StopFailure is one device whose emergency stop failed, and why.
+type StopFailure struct {
+	Device string
+	Err    error
+}
+
+// OK reports whether every device stopped.
+func (r *StopReport) OK() bool { return len(r.Failed) == 0 && len(r.TimedOut) == 0 }
+
+// String gives the report as the shell prints it after ctrl-k:
+//
+//	Emergency stop: 3 tasks cancelled, 2 devices stopped, 1 failed (shutter: jammed), 1 timed out after 2s (camera)
+func (r *StopReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Emergency stop: %s cancelled, %s stopped", plural(r.Tasks, "task"), plural(len(r.Stopped), "device"))
+	if len(r.Failed) > 0 {
+		names := make([]string, len(r.Failed))
+		for i, f := range r.Failed {
+			// Device errors often name the device already.
+			names[i] = f.Err.Error()
+			if !strings.HasPrefix(names[i], f.Device+":") && !strings.HasPrefix(names[i], f.Device+".") {
+				names[i] = f.Device + ": " + names[i]
+			}
+		}
+		fmt.Fprintf(&b, ", %d failed (%s)", len(r.Failed), list(names))
+	}
+	if len(r.TimedOut) > 0 {
+		after := ""
+		if r.Timeout > 0 {
+			after = " after " + r.Timeout.String()
+		}
+		fmt.Fprintf(&b, ", %d timed out%s (%s)", len(r.TimedOut), after, list(r.TimedOut))
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// list keeps the line short: the first few names, then how many more.
+func list(names []string) string {
+	const show = 3
+	if len(names) <= show {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
+}
+
+// EmergencyStopEverything is ctrl-k: it cancels every task of the
+// tasks.Default scheduler, foreground and background, with
+// tasks.ErrEmergencyStop, and at the same moment calls emergency stop on
+// every live device (EmergencyStopAll). It returns when every device has
+// answered or timed out; the tasks go on winding down.
+//
+// ctx's values are kept but not its cancellation: an emergency stop called
+// from inside a task cancels that task too, and must still finish.
+func EmergencyStopEverything(ctx context.Context) *StopReport {
+	return EmergencyStopScheduler(ctx, tasks.Default, EmergencyStopAll)
+}
+
+// EmergencyStopScheduler is EmergencyStopEverything over the tasks of
+// sched and the devices devs stops (EmergencyStopAll, or a fake in tests).
+// A devs that panics is reported as a failure of "devices".
+func EmergencyStopScheduler(ctx context.Context, sched *tasks.Scheduler, devs func(context.Context) *StopReport) *StopReport {
+	start := time.Now()
+	ctx = context.WithoutCancel(ctx)
+	// Counted before the devices are told: a device's stop may end its
+	// operation's task before CancelAll gets to it, cancelled all the same.
+	running := sched.Len()
+	done := make(chan *StopReport, 1)
+	go func() {
+		var d *StopReport
+		defer func() {
+			if v := recover(); v != nil {
+				d = &StopReport{Failed: []StopFailure{{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)}}}
+			}
+			done <- d
+		}()
+		d = devs(ctx)
+	}()
+	n := sched.CancelAll(tasks.ErrEmergencyStop)
+	cancelled := time.Now()
+	d := <-done
+	if d == nil {
+		d = &StopReport{}
+	}
+	r := *d
+	r.Tasks, r.Took, r.Cancelled = max(n, running), time.Since(start), cancelled
+	return &r
+}
+
+// EmergencyStopAll is EmergencyStopAllWithin(ctx, DefaultStopTimeout).
+func EmergencyStopAll(ctx context.Context) *StopReport {
+	return EmergencyStopAllWithin(ctx, DefaultStopTimeout)
+}
+
+// EmergencyStopAllWithin calls EmergencyStop on every live device at once,
+// each with its own deadline of timeout (or ctx's, if sooner), and reports
+// which stopped, which failed and which did not answer in time. A device
+// that hangs delays nobody: it is reported as timed out while its stop
+// call may go on in the background. Each device's stop is logged at debug
+// level only: the caller logs the report, once.
+func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopReport {
+	start := time.Now()
+	devs := Devices()
+	type result struct {
+		name     string
+		err      error
+		timedOut bool
+	}
+	results := make([]result, len(devs))
+	var wg sync.WaitGroup
+	for i, b := range devs {
+		wg.Go(func() {
+			defer func() {
+				if v := recover(); v != nil {
+					results[i] = result{name: b.name, err: fmt.Errorf("panic: %v", v)}
+				}
+			}()
+			dctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				defer func() {
+					if v := recover(); v != nil {
+						done <- fmt.Errorf("panic: %v", v)
+					}
+				}()
+				done <- b.emergencyStop(dctx, slog.LevelDebug)
+			}()
+			r := result{name: b.name}
+			select {
+			case r.err = <-done:
+				r.timedOut = r.err != nil && dctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded)
+			case <-dctx.Done():
+				r.err, r.timedOut = context.Cause(dctx), true
+			}
+			results[i] = r
+		})
+	}
+	wg.Wait()
+	rep := &StopReport{Took: time.Since(start), Timeout: timeout}
+	for _, r := range results {
+		switch {
+		case r.timedOut:
+			rep.TimedOut = append(rep.TimedOut, r.name)
+		case r.err != nil:
+			rep.Failed = append(rep.Failed, StopFailure{Device: r.name, Err: r.err})
+		default:
+			rep.Stopped = append(rep.Stopped, r.name)
+		}
+	}
+	return rep
+}
+
+// watchdogs runs the watchdogs. They are tasks of their own scheduler
+// because an emergency stop cancels every task of the Default one, and a
+// safety monitor that its own alarm switches off would watch only once.
+var watchdogs = tasks.NewScheduler(context.Background())
+
+// Watchdog starts Concert's check_emergency_stop: a background task that
+// calls check every interval and, when it becomes true, triggers the same
+// emergency stop as ctrl-k (EmergencyStopEverything) and logs it with the
+// report. It triggers once per alarm: it re-arms only when check has been
+// false again. A check that panics counts as true (fail safe) and the
+// panic is logged.
+//
+// The task runs until it is cancelled (Task.Cancel); an emergency stop does
+// not end it. It does not appear in the Default scheduler's task list.
+func Watchdog(check func() bool, interval time.Duration) *tasks.Task {
+	return startWatchdog(check, interval, EmergencyStopEverything)
+}
+
+func startWatchdog(check func() bool, interval time.Duration, estop func(context.Context) *StopReport) *tasks.Task {
+	return watchdogs.Start(func(ctx context.Context) error {
+		if check == nil {
+			return fmt.Errorf("watchdog: check is nil; want a func() bool that says when to stop everything")
+		}
+		if interval <= 0 {
+			return fmt.Errorf("watchdog: interval must be positive, got %v", interval)
+		}
+		log := slog.Default()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		armed := true
+		for {
+			alarm, perr := safeCheck(check)
+			switch {
+			case alarm && armed:
+				armed = false
+				r := estop(ctx)
+				if perr != nil {
+					log.Error("watchdog: emergency stop", "report", r.String(), "check_panic", perr)
+				} else {
+					log.Error("watchdog: emergency stop", "report", r.String())
+				}
+			case !alarm && !armed:
+				armed = true
+				log.Info("watchdog: check cleared, re-armed")
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.C:
+			}
+		}
+	}, tasks.Named("watchdog"))
+}
+
+func safeCheck(check func() bool) (alarm bool, perr any) {
+	defer func() {
+		if v := recover(); v != nil {
+			alarm, perr = true, v
+		}
+	}()
+	return check(), nil
+}
