@@ -126,8 +126,8 @@ func TestRefusedSetsLeaveDeviceUntouched(t *testing.T) {
 	if err := pos.SetLimits(2*q.MM, 1*q.MM); err == nil || err.Error() != "m.position: lower limit 2 mm > upper limit 1 mm" {
 		t.Errorf("SetLimits(2 mm, 1 mm) = %v", err)
 	}
-	if err := pos.SetLimits(nil, 2*q.Deg); err == nil || err.Error() != "m.position: 2 deg is not a length (write e.g. 2 * q.MM)" {
-		t.Errorf("SetLimits(nil, 2 deg) = %v", err)
+	if err := pos.SetLimits(q.NoLimit, 2*q.Deg); err == nil || err.Error() != "m.position: 2 deg is not a length (write e.g. 2 * q.MM)" {
+		t.Errorf("SetLimits(q.NoLimit, 2 deg) = %v", err)
 	}
 	if _, err := m.SetPosition(10 * q.MM).Await(ctx); err != nil {
 		t.Errorf("SetPosition at the limit: %v", err)
@@ -137,7 +137,7 @@ func TestRefusedSetsLeaveDeviceUntouched(t *testing.T) {
 func TestCheck(t *testing.T) {
 	m := motors.NewLinear("m")
 	pos := m.Param("position")
-	pos.SetLimits(nil, 10*q.MM)
+	pos.SetLimits(q.NoLimit, 10*q.MM)
 	tests := []struct {
 		v       any
 		wantErr string
@@ -181,7 +181,7 @@ func TestEffectiveLimitsAreNarrowest(t *testing.T) {
 		t.Errorf("SetEnergy(4.5 keV) = %v; want %s", err, want)
 	}
 	e.LockLimits(false)
-	if err := e.SetLimits(nil, nil); err == nil || err.Error() != "mono.energy limits: locked; call UnlockLimits() first" {
+	if err := e.SetLimits(q.NoLimit, q.NoLimit); err == nil || err.Error() != "mono.energy limits: locked; call UnlockLimits() first" {
 		t.Errorf("SetLimits when locked = %v", err)
 	}
 	if err := e.UnlockLimits(); err != nil {

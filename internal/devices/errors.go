@@ -50,6 +50,32 @@ func isNumber(v any) bool {
 	return false
 }
 
+// NotFiniteError is a NaN or an infinity given as a value, a limit, a
+// tolerance or a target: only a computation gone wrong gives one (0/0, a
+// division by a zero step), and no device is sent there. Nothing was
+// touched.
+type NotFiniteError struct {
+	Device, Param string
+	Value         any    // as given, or formatted in the parameter's unit
+	Dim           string // "length"; empty for values that are no quantities
+	What          string // "" for the value, else "lower limit", "tolerance", ...
+}
+
+func (e *NotFiniteError) Error() string {
+	what, kind := "", "number"
+	if e.What != "" {
+		what = e.What + " "
+	}
+	if e.Dim != "" {
+		kind = e.Dim
+	}
+	msg := fmt.Sprintf("%s: %s%v is not a finite %s", target(e.Device, e.Param), what, e.Value, kind)
+	if strings.HasSuffix(e.What, "limit") {
+		return msg + "; write q.NoLimit for no limit"
+	}
+	return msg + " (a division by zero?); compute a finite value"
+}
+
 // LimitError is a value outside a parameter's effective limits. The device
 // was not touched.
 type LimitError struct {
@@ -134,9 +160,16 @@ func (e *BusyError) Error() string {
 type AccessError struct {
 	Device, Param string
 	Write         bool
+	Op            string // what was refused, if not a read or a set: "stashed"
 }
 
 func (e *AccessError) Error() string {
+	switch {
+	case e.Op != "" && e.Write:
+		return target(e.Device, e.Param) + ": read-only, cannot be " + e.Op + " (Restore could not set it back)"
+	case e.Op != "":
+		return target(e.Device, e.Param) + ": write-only, cannot be " + e.Op
+	}
 	if e.Write {
 		return target(e.Device, e.Param) + ": read-only, cannot be set"
 	}

@@ -143,7 +143,7 @@ func EmergencyStopAll(ctx context.Context) *StopReport {
 // level only: the caller logs the report, once.
 func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopReport {
 	start := time.Now()
-	devs := Devices()
+	devs := live(true) // replaced devices too: whoever holds one may move it
 	type result struct {
 		name     string
 		err      error

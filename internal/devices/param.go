@@ -29,8 +29,10 @@ type ParamSpec struct {
 	// only after every check passed; it honours ctx if it takes time.
 	Get func(ctx context.Context) (any, error)
 	Set func(ctx context.Context, v any) error
-	// Limits gives the device's own limits, either may be nil; nil for
-	// none. The effective limits are the narrowest of these and the
+	// Limits gives the device's own limits, q.NoLimit (or an infinity)
+	// for an open side; nil for none at all. A nil limit it returns fails
+	// every set and Check, as a nil from the interpreter must not open a
+	// limit. The effective limits are the narrowest of these and the
 	// user's.
 	Limits func() (lower, upper q.Quantity)
 	// From, Via and Motion make a set an operation with those properties
@@ -226,12 +228,42 @@ func (p *Parameter) Must() any {
 	return v
 }
 
-// checkSet refuses values of the wrong type and read-only parameters.
+// checkSet refuses values of the wrong type, NaN and infinities, and
+// read-only parameters.
 func (p *Parameter) checkSet(v any) error {
 	if !p.writable() {
 		return &AccessError{Device: p.dev.name, Param: p.name, Write: true}
 	}
-	return p.checkType(v)
+	if err := p.checkType(v); err != nil {
+		return err
+	}
+	return p.checkFinite(v, "")
+}
+
+// checkFinite refuses NaN and ±Inf, which only a computation gone wrong
+// gives ((hi-lo)/q.Length(n-1) with n = 1): no device is sent there, and
+// no limit, tolerance or wait target is one. what names the value in the
+// message: "" for the value itself, "upper limit", "tolerance".
+func (p *Parameter) checkFinite(v any, what string) error {
+	var f float64
+	switch x := v.(type) {
+	case q.Quantity:
+		f = x.Base()
+	case float64:
+		f = x
+	case float32:
+		f = float64(x)
+	default:
+		return nil
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		e := &NotFiniteError{Device: p.dev.name, Param: p.name, Value: v, What: what}
+		if p.spec.Unit != nil {
+			e.Value, e.Dim = q.FormatIn(v.(q.Quantity), p.spec.Unit), p.spec.Unit.Dim().String()
+		}
+		return e
+	}
+	return nil
 }
 
 func (p *Parameter) checkType(v any) error {
@@ -321,18 +353,76 @@ func (p *Parameter) wrap(err error) error {
 }
 
 // Limits returns the effective limits, the narrowest of the user's and the
-// device's; nil means no limit on that side.
+// device's; q.NoLimit on a side that has none.
 func (p *Parameter) Limits() (lower, upper q.Quantity) {
-	lo, _, hi, _ := p.limits()
-	return lo, hi
+	lo, _, hi, _, _ := p.limits()
+	return open(lo), open(hi)
 }
 
-func (p *Parameter) limits() (lo q.Quantity, loExt bool, hi q.Quantity, hiExt bool) {
+// UserLimits returns the limits set with SetLimits, SetLower and SetUpper;
+// q.NoLimit on an open side.
+func (p *Parameter) UserLimits() (lower, upper q.Quantity) {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	return open(p.lower), open(p.upper)
+}
+
+// DeviceLimits returns the device's own limits, which no user call
+// changes; q.NoLimit on an open side.
+func (p *Parameter) DeviceLimits() (lower, upper q.Quantity, err error) {
+	lo, hi, err := p.deviceLimits()
+	return open(lo), open(hi), err
+}
+
+// open shows the internal nil of an open side as q.NoLimit.
+func open(x q.Quantity) q.Quantity {
+	if x == nil {
+		return q.NoLimit
+	}
+	return x
+}
+
+// deviceLimits calls the spec's Limits, nil for an open side. A nil or a
+// NaN from it is an error: a driver written in a session may hand over a
+// nil the interpreter made of a constant.
+func (p *Parameter) deviceLimits() (lo, hi q.Quantity, err error) {
+	if p.spec.Limits == nil {
+		return nil, nil, nil
+	}
+	lo, hi = p.spec.Limits()
+	side := func(x q.Quantity, what string, inf float64) (q.Quantity, error) {
+		switch {
+		case x == nil:
+			return nil, &DeviceError{Device: p.dev.name, Param: p.name,
+				Err: fmt.Errorf("the device's %s is nil; its Limits must return q.NoLimit for none", what)}
+		case x == q.NoLimit || x.Base() == inf:
+			return nil, nil
+		case x.Dim() != p.spec.Unit.Dim() || math.IsNaN(x.Base()) || math.IsInf(x.Base(), 0):
+			return nil, &DeviceError{Device: p.dev.name, Param: p.name,
+				Err: fmt.Errorf("the device's %s %v is not a finite %s", what, x, p.spec.Unit.Dim())}
+		}
+		return x, nil
+	}
+	if lo, err = side(lo, "lower limit", math.Inf(-1)); err != nil {
+		return nil, nil, err
+	}
+	if hi, err = side(hi, "upper limit", math.Inf(1)); err != nil {
+		return nil, nil, err
+	}
+	return lo, hi, nil
+}
+
+// limits gives the effective limits, nil for an open side, and whether
+// each is the device's.
+func (p *Parameter) limits() (lo q.Quantity, loExt bool, hi q.Quantity, hiExt bool, err error) {
 	p.dev.mu.Lock()
 	lo, hi = p.lower, p.upper
 	p.dev.mu.Unlock()
 	if p.spec.Limits != nil {
-		elo, ehi := p.spec.Limits()
+		elo, ehi, err := p.deviceLimits()
+		if err != nil {
+			return nil, false, nil, false, err
+		}
 		if elo != nil && (lo == nil || elo.Base() > lo.Base()) {
 			lo, loExt = elo, true
 		}
@@ -340,7 +430,7 @@ func (p *Parameter) limits() (lo q.Quantity, loExt bool, hi q.Quantity, hiExt bo
 			hi, hiExt = ehi, true
 		}
 	}
-	return lo, loExt, hi, hiExt
+	return lo, loExt, hi, hiExt, nil
 }
 
 func (p *Parameter) checkLimits(v any) error {
@@ -348,7 +438,10 @@ func (p *Parameter) checkLimits(v any) error {
 	if !ok || p.spec.Unit == nil {
 		return nil
 	}
-	lo, loExt, hi, hiExt := p.limits()
+	lo, loExt, hi, hiExt, err := p.limits()
+	if err != nil {
+		return err
+	}
 	e := &LimitError{Device: p.dev.name, Param: p.name, Value: x}
 	switch {
 	case lo != nil && x.Base() < lo.Base()-slack(lo.Base()):
@@ -365,27 +458,64 @@ func (p *Parameter) checkLimits(v any) error {
 // (0.1 + 0.2 mm against a 0.3 mm limit).
 func slack(limit float64) float64 { return 1e-12 * math.Max(math.Abs(limit), 1e-300) }
 
-// SetLimits sets the user's limits; nil removes a limit. It fails when the
-// limits are locked, when a limit is not of the parameter's dimension, or
-// when lower > upper.
+// SetLimits sets the user's limits; q.NoLimit leaves a side open. It fails
+// when the limits are locked, when a limit is nil, NaN, infinite or not of
+// the parameter's dimension, or when lower > upper.
+//
+// A nil limit is refused rather than taken for an open one: the shell's
+// interpreter turns a constant stored in a q.Quantity into nil (issue 11),
+// and a limit must never vanish by accident.
 func (p *Parameter) SetLimits(lower, upper q.Quantity) error {
+	return p.setLimits(lower, upper, true, true)
+}
+
+// SetLower sets the user's lower limit and keeps the upper one; q.NoLimit
+// opens it. See SetLimits.
+func (p *Parameter) SetLower(lower q.Quantity) error { return p.setLimits(lower, nil, true, false) }
+
+// SetUpper sets the user's upper limit and keeps the lower one; q.NoLimit
+// opens it. See SetLimits.
+func (p *Parameter) SetUpper(upper q.Quantity) error { return p.setLimits(nil, upper, false, true) }
+
+func (p *Parameter) setLimits(lower, upper q.Quantity, setLo, setHi bool) error {
 	if p.spec.Unit == nil {
 		return fmt.Errorf("%s: values are no quantities and have no limits", p.where())
 	}
-	for _, x := range []q.Quantity{lower, upper} {
-		if x != nil && x.Dim() != p.spec.Unit.Dim() {
-			return &UnitError{Device: p.dev.name, Param: p.name, Value: x, Want: p.spec.Unit.Dim().String(), Hint: p.spec.Unit.Dim().Hint(numberOf(x, 0))}
+	d := p.spec.Unit.Dim()
+	check := func(x q.Quantity, set bool, what string) (q.Quantity, error) {
+		switch {
+		case !set || x == q.NoLimit:
+			return nil, nil
+		case x == nil:
+			return nil, fmt.Errorf("%s: the %s is nil; write q.NoLimit for no limit, or a value such as %s", p.where(), what, d.Hint("10"))
+		case x.Dim() != d:
+			return nil, &UnitError{Device: p.dev.name, Param: p.name, Value: x, Want: d.String(), Hint: d.Hint(numberOf(x, 0))}
 		}
+		return x, p.checkFinite(x, what)
 	}
-	if lower != nil && upper != nil && lower.Base() > upper.Base() {
-		return fmt.Errorf("%s: lower limit %s > upper limit %s", p.where(), q.FormatIn(lower, p.spec.Unit), q.FormatIn(upper, p.spec.Unit))
+	lo, err := check(lower, setLo, "lower limit")
+	if err != nil {
+		return err
+	}
+	hi, err := check(upper, setHi, "upper limit")
+	if err != nil {
+		return err
 	}
 	p.dev.mu.Lock()
 	defer p.dev.mu.Unlock()
 	if p.limLocked {
 		return &LockError{Device: p.dev.name, Param: p.name, Limits: true, Permanent: p.limPerm}
 	}
-	p.lower, p.upper = lower, upper
+	if !setLo {
+		lo = p.lower
+	}
+	if !setHi {
+		hi = p.upper
+	}
+	if lo != nil && hi != nil && lo.Base() > hi.Base() {
+		return fmt.Errorf("%s: lower limit %s > upper limit %s", p.where(), q.FormatIn(lo, p.spec.Unit), q.FormatIn(hi, p.spec.Unit))
+	}
+	p.lower, p.upper = lo, hi
 	return nil
 }
 
@@ -439,9 +569,14 @@ func (p *Parameter) Locked() bool {
 }
 
 // Stash starts a task that reads the value and pushes it on the
-// parameter's stash; its result is the value.
+// parameter's stash; its result is the value. A parameter that cannot be
+// both read and written is refused, as in Concert: Restore could not set
+// it back.
 func (p *Parameter) Stash() *tasks.Task {
 	caller := tasks.Current()
+	if !p.readable() || !p.writable() {
+		return failed(p.where()+".Stash", caller, &AccessError{Device: p.dev.name, Param: p.name, Write: p.readable(), Op: "stashed"})
+	}
 	return tasks.Start(func(ctx context.Context) (any, error) {
 		if err := p.stash(ctx); err != nil {
 			return nil, err
@@ -504,12 +639,18 @@ func (p *Parameter) Wait(value, tolerance any, timeout q.Duration) *tasks.Task {
 	if err := p.checkType(value); err != nil {
 		return failed(name, caller, err)
 	}
+	if err := p.checkFinite(value, ""); err != nil {
+		return failed(name, caller, err)
+	}
 	var tol float64
 	if p.spec.Unit != nil {
 		if tolerance == nil {
 			tolerance = q.New(p.spec.Unit.Dim(), 0)
 		}
 		if err := p.checkType(tolerance); err != nil {
+			return failed(name, caller, err)
+		}
+		if err := p.checkFinite(tolerance, "tolerance"); err != nil {
 			return failed(name, caller, err)
 		}
 		tol = math.Abs(tolerance.(q.Quantity).Base())
@@ -584,7 +725,10 @@ func (p *Parameter) String() string {
 }
 
 func (p *Parameter) limitText() string {
-	lo, hi := p.Limits()
+	lo, _, hi, _, err := p.limits()
+	if err != nil {
+		return "? (" + err.Error() + ")"
+	}
 	if lo == nil && hi == nil {
 		return ""
 	}

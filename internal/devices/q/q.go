@@ -496,3 +496,29 @@ func DimOf(t reflect.Type) (dim Dim, ok bool) {
 	}
 	return reflect.Zero(t).Interface().(Quantity).Dim(), true
 }
+
+// NoLimit is the limit that is none: SetLimits(q.NoLimit, 10 * q.MM)
+// leaves the lower side open. Devices refuse a nil limit instead of taking
+// it for an open one, because the shell's interpreter turns some constants
+// stored in a Quantity into nil (see the package doc of devices); an open
+// limit is therefore always said.
+//
+// NoLimit has no dimension (Dim returns -1) and its Base is NaN, so any
+// comparison with it is false: used as a number by mistake it limits
+// nothing, and a device refuses it as a value.
+var NoLimit Quantity = noLimit{}
+
+type noLimit struct{}
+
+func (noLimit) Dim() Dim         { return -1 }
+func (noLimit) Base() float64    { return math.NaN() }
+func (noLimit) String() string   { return "no limit" }
+func (noLimit) GoString() string { return "q.NoLimit" }
+
+// Finite reports whether x is a number that is neither NaN nor infinite;
+// devices refuse the others, which only a computation gone wrong (0/0,
+// x/0) gives.
+func Finite(x Quantity) bool {
+	v := x.Base()
+	return !math.IsNaN(v) && !math.IsInf(v, 0)
+}
