@@ -36,6 +36,7 @@ type Session struct {
 	out    io.Writer
 	loader Loader
 	notify func(error)
+	decls  declIndex // what the session declared, for the unit guard and completion (unitguard.go)
 	// watched holds the tasks watch waits for: *tasks.Task -> awaited.
 	watched sync.Map
 
@@ -192,7 +193,7 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		p, err := prepare(it, file, s.checkCall)
+		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits})
 		if err != nil {
 			return err
 		}

@@ -45,10 +45,18 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 			}
 			continue
 		}
-		// The receiver is not a variable of the session (a parameter of a
-		// function, an expression): any device method of that name with a
-		// quantity there is enough to refuse.
-		if dims := deviceMethodDims()[sel.Sel.Name][i]; len(dims) > 0 {
+		// The receiver is not a variable of the session holding a
+		// compiled value (a parameter of a function, an expression, a
+		// device the session declared): any device method of that name
+		// with a quantity there, or one the session declared, is enough
+		// to refuse.
+		dims := deviceMethodDims()[sel.Sel.Name][i]
+		for _, d := range s.sessionMethodDims(sel.Sel.Name, i) {
+			if !slices.Contains(dims, d) {
+				dims = append(slices.Clip(dims), d)
+			}
+		}
+		if len(dims) > 0 {
 			hints := make([]string, len(dims))
 			for j, d := range dims {
 				hints[j] = d.Hint(lit)

@@ -82,9 +82,21 @@ func (e *Error) Error() string {
 // guard checks one call before evaluation; see Session.checkCall.
 type guard func(call *ast.CallExpr, src string) string
 
+// hooks are what prepare asks the session; nil for a check without one.
+type hooks struct {
+	check guard
+	// units is the unit guard's pass over the whole item: constants of a
+	// unit to wrap, and a refusal (Session.checkUnits).
+	units func(f *ast.File, text func(ast.Node) string) ([]unitWrap, token.Pos, string)
+}
+
 // prepare parses one item, rewrites its awaits and checks it. file and
 // line0/col0 place the item for error messages.
-func prepare(it item, file string, check guard) (*prepared, error) {
+func prepare(it item, file string, h *hooks) (*prepared, error) {
+	if h == nil {
+		h = &hooks{}
+	}
+	check := h.check
 	awaits := awaitOffsets(it.text)
 	holder := []byte(it.text)
 	for _, off := range awaits {
@@ -270,6 +282,16 @@ func prepare(it item, file string, check guard) (*prepared, error) {
 		return true
 	}
 	ast.Inspect(f, visit)
+	if h.units != nil {
+		wraps, at, msg := h.units(f, func(n ast.Node) string { return string(holder[offset(n.Pos()):offset(n.End())]) })
+		if msg != "" {
+			fail(at, msg)
+		}
+		for _, w := range wraps {
+			edits = append(edits, edit{offset(w.pos), offset(w.pos), "q." + w.typ + "(" + directiveAt(w.pos)},
+				edit{offset(w.end), offset(w.end), ")" + directiveAt(w.end)})
+		}
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}
