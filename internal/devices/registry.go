@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"weak"
+
+	"github.com/concert-go/concert/internal/tasks"
 )
 
 // The registry holds every device made by New, weakly: a device nobody
@@ -25,7 +27,7 @@ var registry = struct {
 	sync.Mutex
 	m        map[uint64]weak.Pointer[Base]
 	replaced map[uint64]bool
-	notes    []string
+	notes    []note
 }{m: map[uint64]weak.Pointer[Base]{}, replaced: map[uint64]bool{}}
 
 func register(b *Base) {
@@ -34,10 +36,11 @@ func register(b *Base) {
 	for id, w := range registry.m {
 		if old := w.Value(); old != nil && old.name == b.name && !registry.replaced[id] {
 			registry.replaced[id] = true
-			note := fmt.Sprintf("%s: replaces the earlier device of that name in dstate() and ddoc(); ctrl-k still stops both", b.name)
-			if len(registry.notes) < 100 {
-				registry.notes = append(registry.notes, note)
+			text := fmt.Sprintf("%s: replaces the earlier device of that name in dstate() and ddoc(); ctrl-k still stops both", b.name)
+			if len(registry.notes) >= 100 {
+				registry.notes = registry.notes[1:]
 			}
+			registry.notes = append(registry.notes, note{text, tasks.Current()})
 			slog.Warn("device replaced", "device", b.name, "kind", b.kind)
 		}
 	}
@@ -45,15 +48,30 @@ func register(b *Base) {
 	runtime.AddCleanup(b, unregister, b.id)
 }
 
-// TakeNotes returns what the registry has to tell the user since the last
-// call, such as a device replaced by one of the same name, and forgets it.
-// The shell prints them after each command.
-func TakeNotes() []string {
+// note is something to tell the user, and the task whose call caused it.
+type note struct {
+	text string
+	task *tasks.Task
+}
+
+// TakeNotes returns what the registry has to tell about what task t (or
+// the tasks inside it) did, such as making a device that replaced one of
+// the same name, and forgets it; with t nil, everything. The shell prints
+// them after each command.
+func TakeNotes(t *tasks.Task) []string {
 	registry.Lock()
 	defer registry.Unlock()
-	notes := registry.notes
-	registry.notes = nil
-	return notes
+	var out []string
+	keep := registry.notes[:0]
+	for _, n := range registry.notes {
+		if t == nil || (n.task != nil && n.task.Within(t)) {
+			out = append(out, n.text)
+		} else {
+			keep = append(keep, n)
+		}
+	}
+	registry.notes = keep
+	return out
 }
 
 func unregister(id uint64) {

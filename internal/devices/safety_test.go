@@ -167,7 +167,7 @@ func TestStashNeedsReadAndWrite(t *testing.T) {
 // TestSameNameReplaces makes two devices of one name: the tables list the
 // newer, the user is told, and an emergency stop still reaches both.
 func TestSameNameReplaces(t *testing.T) {
-	devices.TakeNotes()
+	devices.TakeNotes(nil)
 	first := fastMotor(t, "twin")
 	second := fastMotor(t, "twin")
 	n := 0
@@ -182,7 +182,7 @@ func TestSameNameReplaces(t *testing.T) {
 	if n != 1 {
 		t.Errorf("Devices lists %d devices called twin; want 1", n)
 	}
-	notes := devices.TakeNotes()
+	notes := devices.TakeNotes(nil)
 	want := "twin: replaces the earlier device of that name in dstate() and ddoc(); ctrl-k still stops both"
 	if len(notes) != 1 || notes[0] != want {
 		t.Errorf("notes = %q; want [%q]", notes, want)

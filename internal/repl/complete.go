@@ -10,6 +10,8 @@ import (
 
 	"github.com/elk-language/go-prompt"
 	istrings "github.com/elk-language/go-prompt/strings"
+
+	"github.com/concert-go/concert/internal/devices"
 )
 
 // packages in scope in every session, by name.
@@ -20,6 +22,7 @@ var preludePackages = map[string]string{
 	"strings":        "strings",
 	"time":           "time",
 	"q":              "github.com/concert-go/concert/internal/devices/q",
+	"devices":        "github.com/concert-go/concert/internal/devices",
 	"motors":         "github.com/concert-go/concert/internal/devices/motors",
 	"shutters":       "github.com/concert-go/concert/internal/devices/shutters",
 	"cameras":        "github.com/concert-go/concert/internal/devices/cameras",
@@ -137,6 +140,7 @@ func (s *Session) members(name string) []prompt.Suggest {
 			list = append(list, prompt.Suggest{Text: m.Name, Description: sig})
 		}
 	}
+	list = append(list, s.sessionMembers(v)...)
 	st := t
 	if st.Kind() == reflect.Pointer {
 		st = st.Elem()
@@ -163,6 +167,9 @@ func (s *Session) paramNames(name string) []prompt.Suggest {
 		v = v.Elem()
 	}
 	m := v.MethodByName("Params")
+	if b := devices.Of(v.Interface()); !m.IsValid() && b != nil {
+		m = reflect.ValueOf(b).MethodByName("Params") // a device the session declared
+	}
 	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 || m.Type().Out(0).Kind() != reflect.Slice {
 		return nil
 	}

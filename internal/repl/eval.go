@@ -189,6 +189,7 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 		s.cmdCtx = prev
 		s.mu.Unlock()
 	}()
+	defer s.tellNotes(ctx)
 	for _, it := range splitItems(src) {
 		if err := context.Cause(ctx); err != nil {
 			return err

@@ -29,6 +29,7 @@ const preludeSource = `import (
 	"strings"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
 	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
@@ -49,7 +50,7 @@ func (s *Session) prelude() interp.Exports {
 		"background": reflect.ValueOf(s.background),
 		"gather":     reflect.ValueOf(tasks.GatherTask),
 		"sleep":      reflect.ValueOf(sleep),
-		"exclusive":  reflect.ValueOf(devices.Exclusive),
+		"exclusive":  reflect.ValueOf(devices.ExclusiveOf),
 		"dstate":     reflect.ValueOf(s.dstate),
 		"ddoc":       reflect.ValueOf(s.ddoc),
 		"tasks":      reflect.ValueOf(s.printTasks),

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -22,6 +23,9 @@ func Format(v any) string {
 		return v.Error()
 	case fmt.Stringer:
 		return v.String()
+	}
+	if b := devices.Of(v); b != nil {
+		return b.String() // a device the session declared: its table
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Func {

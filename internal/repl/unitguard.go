@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -9,8 +10,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/repl/symbols"
+	"github.com/concert-go/concert/internal/tasks"
 )
 
 // The unit guard's pass over a whole item, beside checkCall (guard.go),
@@ -182,9 +185,11 @@ func (s *Session) checkUnits(f *ast.File, text func(ast.Node) string) (wraps []u
 
 // convertsWithUnit reports whether a conversion q.T(x) says its unit: x
 // has one (q.Length(10 * q.MM)), is zero, is a value in base units
-// (q.Length(d.Base())), is a quantity variable of the session, or a unit
-// multiplies the conversion (q.Length(n) * q.MM). stack holds the
-// conversion's ancestors, innermost last.
+// (q.Length(d.Base())), is a quantity variable of the session, or the
+// conversion is a factor of something other than a plain number
+// (q.Length(n) * q.MM, step * q.Length(n)) or a divisor ((hi - lo) /
+// q.Length(n)), where it counts. stack holds the conversion's ancestors,
+// innermost last.
 func (s *Session) convertsWithUnit(call *ast.CallExpr, d q.Dim, stack []ast.Node) bool {
 	if d == q.DimRatio {
 		return true // q.Ratio(0.5) is 0.5: no unit is missing
@@ -218,32 +223,26 @@ func (s *Session) convertsWithUnit(call *ast.CallExpr, d q.Dim, stack []ast.Node
 			child = p
 			continue
 		case *ast.BinaryExpr:
-			if p.Op != token.MUL {
-				return false
-			}
+			// n * unit gives the unit; (hi - lo) / q.Length(n) divides
+			// by a count, as Go makes you write it; step * q.Length(n)
+			// multiplies by one. A plain number on the other side
+			// gives no unit.
 			other := p.X
 			if other == child {
 				other = p.Y
 			}
-			return mentionsUnit(other)
+			switch {
+			case p.Op == token.QUO && p.Y == child:
+				return true
+			case p.Op != token.MUL:
+				return false
+			}
+			typ, isConst := unitConst(other)
+			return !isConst || typ != ""
 		}
 		return false
 	}
 	return false
-}
-
-// mentionsUnit reports whether e uses a unit of package q.
-func mentionsUnit(e ast.Expr) bool {
-	found := false
-	ast.Inspect(e, func(n ast.Node) bool {
-		if ex, ok := n.(ast.Expr); ok && !found {
-			if t, ok := unitConst(ex); ok && t != "" {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
 }
 
 // unitlessMessage explains a refused q.Length(n).
@@ -385,4 +384,13 @@ func (s *Session) sessionTypeOf(t reflect.Type) *sessionType {
 		}
 	}
 	return found
+}
+
+// tellNotes prints what the device registry has to say about what the
+// command ctx belongs to did, such as a device that replaced another of
+// the same name.
+func (s *Session) tellNotes(ctx context.Context) {
+	for _, n := range devices.TakeNotes(tasks.FromContext(ctx)) {
+		fmt.Fprintln(s.out, "note: "+n)
+	}
 }
