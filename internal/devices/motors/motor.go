@@ -124,7 +124,7 @@ func New(name string, d Driver, o Options) *Motor {
 
 // params declares position, motion_velocity and velocity.
 func (m *Motor) params(o Options) {
-	var lo, hi q.Quantity
+	lo, hi := q.NoLimit, q.NoLimit
 	if o.Lower != o.Upper {
 		if !math.IsInf(o.Lower, 0) {
 			lo = m.quantity(m.dim, o.Lower)
@@ -146,7 +146,7 @@ func (m *Motor) params(o Options) {
 	vdim := map[q.Dim]q.Dim{q.DimLength: q.DimVelocity, q.DimAngle: q.DimAngularVelocity}[m.dim]
 	vunit := q.New(vdim, m.unit)
 	if m.velo != nil {
-		var vlo, vhi q.Quantity
+		vlo, vhi := q.NoLimit, q.NoLimit
 		if o.MaxVelocity > 0 {
 			vlo, vhi = m.quantity(vdim, o.MaxVelocity*1e-9), m.quantity(vdim, o.MaxVelocity)
 		}
@@ -169,7 +169,7 @@ func (m *Motor) params(o Options) {
 		})
 	}
 	if m.cont != nil {
-		var vlo, vhi q.Quantity
+		vlo, vhi := q.NoLimit, q.NoLimit
 		if o.MaxVelocity > 0 {
 			vlo, vhi = m.quantity(vdim, -o.MaxVelocity), m.quantity(vdim, o.MaxVelocity)
 		}

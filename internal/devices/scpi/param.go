@@ -108,8 +108,13 @@ func (in *Instrument) spec(p ParamDef) devices.ParamSpec {
 		unit, _ = unitOf(p.unit)
 		s.Unit = unit
 		if p.lo != nil || p.hi != nil {
-			lo, _ := p.lo.(q.Quantity)
-			hi, _ := p.hi.(q.Quantity)
+			lo, hi := q.NoLimit, q.NoLimit
+			if x, ok := p.lo.(q.Quantity); ok {
+				lo = x
+			}
+			if x, ok := p.hi.(q.Quantity); ok {
+				hi = x
+			}
 			s.Limits = func() (q.Quantity, q.Quantity) { return lo, hi }
 		}
 	case flagKind:
