@@ -34,6 +34,7 @@ type (
 	Current         float64 // base unit A
 	Voltage         float64 // base unit V
 	Temperature     float64 // base unit K
+	TemperatureRate float64 // base unit K/s
 )
 
 // Units. Prefixes follow SI; where Go needs a capital, m (milli) becomes M
@@ -93,6 +94,9 @@ const (
 	UV Voltage = 1e-6
 
 	K Temperature = 1
+
+	KPerS   TemperatureRate = 1
+	KPerMin TemperatureRate = 1.0 / 60
 )
 
 // Per divides a length by a time: (10 * q.MM).Per(2 * q.S) is 5 mm/s.
@@ -114,6 +118,15 @@ func (x Duration) Std() time.Duration { return time.Duration(math.Round(float64(
 
 // FromStd converts a time.Duration.
 func FromStd(d time.Duration) Duration { return Duration(d.Seconds()) }
+
+// Per divides a temperature change by a time: (10 * q.K).Per(5 * q.Min)
+// is 2 K/min.
+func (x Temperature) Per(t Duration) TemperatureRate {
+	return TemperatureRate(float64(x) / float64(t))
+}
+
+// Times is the temperature change at rate x during t.
+func (x TemperatureRate) Times(t Duration) Temperature { return Temperature(float64(x) * float64(t)) }
 
 // Celsius gives the temperature c °C.
 func Celsius(c float64) Temperature { return Temperature(c + 273.15) }
@@ -156,6 +169,7 @@ const (
 	DimCurrent
 	DimVoltage
 	DimTemperature
+	DimTemperatureRate
 	numDims
 )
 
@@ -211,6 +225,8 @@ var dims = [numDims]dimInfo{
 		u("kV", "KV", 1e3), u("V", "V", 1), u("mV", "MV", 1e-3), u("µV", "UV", 1e-6)},
 		map[string]string{"uV": "µV"}},
 	DimTemperature: {"temperature", "Temperature", 0, []Unit{u("K", "K", 1)}, nil},
+	DimTemperatureRate: {"temperature rate", "TemperatureRate", 1, []Unit{
+		u("K/s", "KPerS", 1), u("K/min", "KPerMin", 1.0/60)}, nil},
 }
 
 // symbols maps every unit symbol and alias to its dimension and unit.
@@ -293,6 +309,8 @@ func New(d Dim, v float64) Quantity {
 		return Voltage(v)
 	case DimTemperature:
 		return Temperature(v)
+	case DimTemperatureRate:
+		return TemperatureRate(v)
 	}
 	panic("q.New: unknown dimension " + d.String())
 }

@@ -171,7 +171,7 @@ func TestHint(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for d := q.DimRatio; d <= q.DimTemperature; d++ {
+	for d := q.DimRatio; d <= q.DimTemperatureRate; d++ {
 		x := q.New(d, 2)
 		if x.Dim() != d || x.Base() != 2 {
 			t.Errorf("New(%s, 2) = %v (%s)", d, x, x.Dim())

@@ -397,3 +397,39 @@ func (x Temperature) MarshalText() ([]byte, error) { return []byte(x.String()), 
 
 // UnmarshalText parses text as Set does.
 func (x *Temperature) UnmarshalText(text []byte) error { return x.Set(string(text)) }
+
+// Dim returns DimTemperatureRate.
+func (x TemperatureRate) Dim() Dim { return DimTemperatureRate }
+
+// Base is the value in the base unit of DimTemperatureRate.
+func (x TemperatureRate) Base() float64 { return float64(x) }
+
+// String prints x in a unit picked for people; see the package doc.
+func (x TemperatureRate) String() string { return format(DimTemperatureRate, float64(x)) }
+
+// In is x counted in unit: (2 * q.MM).In(q.UM) is 2000.
+func (x TemperatureRate) In(unit TemperatureRate) float64 { return clean(float64(x) / float64(unit)) }
+
+// ParseTemperatureRate reads a TemperatureRate written with a unit; see Parse.
+func ParseTemperatureRate(s string) (TemperatureRate, error) {
+	_, v, err := parse(s, DimTemperatureRate)
+	return TemperatureRate(v), err
+}
+
+// Set parses s into x, which makes *TemperatureRate a flag.Value.
+func (x *TemperatureRate) Set(s string) error {
+	_, v, err := parse(s, DimTemperatureRate)
+	if err == nil {
+		*x = TemperatureRate(v)
+	}
+	return err
+}
+
+// Type names the dimension for flag libraries that ask (pflag.Value).
+func (x *TemperatureRate) Type() string { return DimTemperatureRate.String() }
+
+// MarshalText writes x as String prints it.
+func (x TemperatureRate) MarshalText() ([]byte, error) { return []byte(x.String()), nil }
+
+// UnmarshalText parses text as Set does.
+func (x *TemperatureRate) UnmarshalText(text []byte) error { return x.Set(string(text)) }
