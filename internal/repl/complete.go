@@ -30,6 +30,8 @@ var preludePackages = map[string]string{
 	"photodiodes":    "github.com/concert-go/concert/internal/devices/photodiodes",
 	"storagerings":   "github.com/concert-go/concert/internal/devices/storagerings",
 	"xraytubes":      "github.com/concert-go/concert/internal/devices/xraytubes",
+	"scpi":           "github.com/concert-go/concert/internal/devices/scpi",
+	"modbus":         "github.com/concert-go/concert/internal/devices/modbus",
 }
 
 // preludeNames are the prelude's names a user types.

@@ -31,10 +31,12 @@ const preludeSource = `import (
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/modbus"
 	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/scpi"
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"

@@ -3,8 +3,6 @@ package modbus
 import (
 	"context"
 	"log/slog"
-
-	"github.com/concert-go/concert/internal/transport"
 )
 
 // Interlock returns a check for watchdog that is true, tripped, while the
@@ -14,7 +12,7 @@ import (
 // logged.
 //
 //	wd := watchdog(modbus.Interlock("tcp://plc:502", modbus.DiscreteInput(20)), 100*time.Millisecond)
-func Interlock(addr string, bit Bit, opts ...transport.Option) func() bool {
+func Interlock(addr string, bit Bit, opts ...Option) func() bool {
 	c, err := client(addr, opts)
 	if err != nil {
 		panic(err)

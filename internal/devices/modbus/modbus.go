@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/concert-go/concert/internal/transport"
 )
@@ -33,6 +34,18 @@ const (
 	HighWordFirst = transport.HighWordFirst
 	LowWordFirst  = transport.LowWordFirst
 )
+
+// Option configures the client of a PLC (see Client): Timeout, UnitID, Baud.
+type Option = transport.Option
+
+// Timeout sets how long one request may take; default 2 s.
+func Timeout(d time.Duration) Option { return transport.Timeout(d) }
+
+// UnitID sets the Modbus unit (slave) id; default 1.
+func UnitID(id uint8) Option { return transport.UnitID(id) }
+
+// Baud sets the speed of an RTU line; default 19200, or the address's ?baud=.
+func Baud(n int) Option { return transport.Baud(n) }
 
 // Bit is a single bit: a coil (read-write) or a discrete input (read-only).
 type Bit struct {
@@ -105,7 +118,7 @@ func Forget(addr string) {
 // Client returns the client of the PLC at addr that the devices on addr
 // share, made with opts the first time: for raw access to its coils and
 // registers next to the devices, on the same line.
-func Client(addr string, opts ...transport.Option) (*transport.Modbus, error) {
+func Client(addr string, opts ...Option) (*transport.Modbus, error) {
 	return client(addr, opts)
 }
 

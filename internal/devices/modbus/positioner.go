@@ -58,7 +58,7 @@ var (
 // NewPositioner checks axis and returns the driver of the axis on the
 // controller at addr (tcp://host:port or rtu:///dev/ttyX?baud=N). Use it
 // with motors.New, or use NewMotor.
-func NewPositioner(addr string, axis Axis, opts ...transport.Option) (*Positioner, error) {
+func NewPositioner(addr string, axis Axis, opts ...Option) (*Positioner, error) {
 	if axis.Unit == nil || axis.Unit.Base() == 0 || (axis.Unit.Dim() != q.DimLength && axis.Unit.Dim() != q.DimAngle) {
 		return nil, fmt.Errorf("axis at %s: Unit must be a length or an angle unit, such as q.UM or q.Deg", addr)
 	}
@@ -75,7 +75,7 @@ func NewPositioner(addr string, axis Axis, opts ...transport.Option) (*Positione
 // NewMotor is a motor over the axis at addr: motors.New with a Positioner.
 // A mistake in the axis or the address panics with an error, like
 // scpi.New; the shell prints it as one line.
-func NewMotor(name, addr string, axis Axis, opts ...transport.Option) *motors.Motor {
+func NewMotor(name, addr string, axis Axis, opts ...Option) *motors.Motor {
 	p, err := NewPositioner(addr, axis, opts...)
 	if err != nil {
 		panic(fmt.Errorf("%s: %w", name, err))

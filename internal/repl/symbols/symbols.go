@@ -19,3 +19,5 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/storagerings
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/photodiodes
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/xraytubes
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/scpi
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/concert-go/concert/internal/devices/modbus
