@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/motors/motortest"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
 	"github.com/concert-go/concert/internal/transport"
 	"github.com/concert-go/concert/internal/transport/transporttest"
 )
@@ -147,9 +149,17 @@ func TestServerKilledMidMove(t *testing.T) {
 			if s := stage.State(); s != devices.Error {
 				t.Errorf("state %s; want error", s)
 			}
-			estop := stage.EmergencyStop(ctx)
-			if estop == nil || !strings.Contains(estop.Error(), addr) {
-				t.Errorf("emergency stop of a dead axis = %v; want an error naming %s", estop, addr)
+			// ctrl-k's report lists it as failed, with the reason.
+			report := devices.EmergencyStopAll(ctx)
+			listed := false
+			for _, f := range report.Failed {
+				listed = listed || f.Device == "stage" && strings.HasPrefix(f.Err.Error(), "stage: emergency stop: "+addr+": write coil 10 = true: ")
+			}
+			if !listed {
+				t.Errorf("ctrl-k report: %s; want stage failed naming %s", report, addr)
+			}
+			if s := stage.State(); s != devices.Error {
+				t.Errorf("state after the emergency stop %s; want error", s)
 			}
 		})
 	}
@@ -192,6 +202,37 @@ func TestEmergencyStopWritesTheStopCoil(t *testing.T) {
 	target, _ := c.Read(ctx, axis.Target)
 	if q.Length(target)*q.UM != at {
 		t.Fatalf("the controller's target is %v µm, the axis at %v: the stop coil did not stop it", target, at)
+	}
+}
+
+// A tripped interlock is ctrl-k: the watchdog stops everything, the stage
+// by its stop coil, short of its target.
+func TestInterlockTripsTheEmergencyStop(t *testing.T) {
+	_, addr := servers()["tcp"](t)
+	stage := newStage(t, addr)
+	door := modbus.Interlock(addr, modbus.DiscreteInput(20))
+	if door() {
+		t.Fatal("the interlock is tripped before the door opened")
+	}
+	wd := devices.Watchdog(door, 20*time.Millisecond)
+	defer wd.Cancel()
+	move := stage.SetPosition(5 * q.MM)
+	waitMoving(t, stage)
+	plc, _ := modbus.Client(addr)
+	if err := plc.WriteCoil(ctx, 20, true); err != nil { // wired to input 20
+		t.Fatal(err)
+	}
+	if _, err := move.Await(ctx); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Fatalf("the move: %v; want the emergency stop", err)
+	}
+	if at := stage.Position().(q.Length); at >= 5*q.MM {
+		t.Fatalf("the stage reached %v", at)
+	}
+	plc.WriteCoil(ctx, 20, false)
+	// Fail safe: an interlock that cannot be read is tripped.
+	dead := modbus.Interlock("tcp://127.0.0.1:"+strconv.Itoa(transporttest.FreePort(t)), modbus.DiscreteInput(20))
+	if !dead() {
+		t.Fatal("an unreadable interlock is not tripped")
 	}
 }
 
