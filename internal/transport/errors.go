@@ -105,7 +105,7 @@ func hintFor(err error) string {
 	case errors.Is(err, ErrTimeout):
 		return "is the instrument slow or busy? raise the limit with Timeout"
 	case errors.Is(err, ErrReply):
-		return "check the terminator, baud rate and unit id"
+		return "check the terminator and baud rate"
 	case errors.Is(err, ErrNoPort):
 		return "check the device path and that the adapter is plugged in"
 	}

@@ -276,7 +276,8 @@ func (m *Modbus) fail(ctx context.Context, op string, err error) error {
 		kind, hint = classify(ctx, timeoutError{m.cfg.timeout}, m.cfg.timeout)
 	case errors.Is(err, modbus.ErrProtocolError), errors.Is(err, modbus.ErrBadCRC),
 		errors.Is(err, modbus.ErrBadUnitId), errors.Is(err, modbus.ErrShortFrame):
-		kind, hint = classify(ctx, replyError{"bad reply: " + err.Error()}, m.cfg.timeout)
+		kind, _ = classify(ctx, replyError{"bad reply: " + err.Error()}, m.cfg.timeout)
+		hint = "check the baud rate, parity and unit id"
 	default:
 		kind, hint = classify(ctx, err, m.cfg.timeout)
 	}

@@ -153,6 +153,22 @@ func TestModbusExceptionKeepsTheConnection(t *testing.T) {
 	}
 }
 
+// A reply that is no Modbus reply (here the request echoed back) is a bad
+// reply; the connection is dropped and the next request starts afresh.
+func TestModbusGarbageReply(t *testing.T) {
+	addr := transporttest.Echo(t)
+	m := newModbus(t, addr, transport.Timeout(300*time.Millisecond))
+	_, err := m.ReadRegisters(context.Background(), transport.Holding, 0, 2)
+	want := addr + ": read 2 holding registers at 0: bad reply: protocol error (check the baud rate, parity and unit id)"
+	if !errors.Is(err, transport.ErrReply) || err.Error() != want {
+		t.Fatalf("err = %v;\nwant  %s", err, want)
+	}
+	_, err = m.ReadRegisters(context.Background(), transport.Holding, 0, 2)
+	if !errors.Is(err, transport.ErrReply) {
+		t.Fatalf("the second request: %v", err)
+	}
+}
+
 func TestModbusRefusedAndNoSuchPort(t *testing.T) {
 	ctx := context.Background()
 	addr := "tcp://127.0.0.1:" + strconv.Itoa(transporttest.FreePort(t))

@@ -121,6 +121,23 @@ func PtyPair(t testing.TB) (a, b string) {
 	}
 }
 
+// Echo starts socat as a TCP server on a free port that sends back every
+// byte it gets: to a Modbus client, a reply that is its own request, which
+// no Modbus server would send (garbage).
+func Echo(t testing.TB) string {
+	t.Helper()
+	socat := testenv.Command(t, "socat", "socat")
+	port := FreePort(t)
+	cmd := exec.Command(socat, fmt.Sprintf("TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", port), "EXEC:cat")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("socat: %v", err)
+	}
+	t.Cleanup(func() { stop(cmd) })
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	waitListening(t, addr)
+	return "tcp://" + addr
+}
+
 // Kill ends the server at once (SIGKILL), as a crash or a pulled cable
 // would, and waits until it is gone.
 func (s *Server) Kill() {
