@@ -8,6 +8,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -26,7 +27,9 @@ func newDocsCmd(e *env) *cobra.Command {
 running it: its description, the imports, the devices it makes (top-level
 variables set by a constructor call such as motors.NewLinear(...)) and the
 functions it declares, each with the comment above it. With -o FILE, write
-it as Markdown to FILE instead. No external tools are needed.`,
+it as Markdown to FILE instead. No external tools are needed.
+
+The device packages: ` + andList(familyNames()) + `.`,
 		Example: `  concert docs tutorial
   concert docs tomo -o tomo.md`,
 		Args:              args(1, 1, "NAME"),
@@ -143,4 +146,13 @@ func writeMarkdownDocs(w io.Writer, name string, o store.Outline) {
 			fmt.Fprintf(w, "\n%s\n", f.Doc)
 		}
 	}
+}
+
+// familyNames are the device packages of the prelude.
+func familyNames() []string {
+	var names []string
+	for _, p := range prelude.Families() {
+		names = append(names, p.Name)
+	}
+	return names
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -82,12 +83,7 @@ func (o *initOptions) run() error {
 var sessionTemplateText = template.Must(template.New("session").Parse(`// {{.Name}}: say here what this session is for. The first sentence shows in
 // concert show, the whole comment in concert show {{.Name}} and concert docs.
 //
-// The prelude is imported already: q (units such as q.MM, q.Deg, q.S); the
-// device packages motors, shutters, cameras, monochromators, photodiodes,
-// storagerings and xraytubes; start, background, gather, await, sleep,
-// exclusive, load, tasks(), dstate(), ddoc(), pdoc(), help() and the task
-// type Task; and the packages fmt, time, context, math and strings.
-//
+{{.Prelude}}//
 // Put the line "// concert:multi-instance" in this comment to allow the
 // session to run more than once at a time.
 {{if .Imports}}
@@ -119,6 +115,44 @@ func sessionTemplate(name string, imports []string) ([]byte, error) {
 		quoted = append(quoted, strconv.Quote(imp))
 	}
 	var b bytes.Buffer
-	err := sessionTemplateText.Execute(&b, map[string]any{"Name": name, "Imports": quoted, "Devices": templateDevices})
+	err := sessionTemplateText.Execute(&b, map[string]any{"Name": name, "Imports": quoted, "Devices": templateDevices, "Prelude": preludeComment()})
 	return b.Bytes(), err
+}
+
+// preludeComment is the template's paragraph on the prelude, from package
+// prelude's list, wrapped as a comment.
+func preludeComment() string {
+	var std, devs []string
+	for _, p := range prelude.Packages {
+		switch {
+		case p.Name == "q":
+		case prelude.Standard(p.Path):
+			std = append(std, p.Name)
+		default:
+			devs = append(devs, p.Name)
+		}
+	}
+	text := "The prelude is imported already: q (units such as q.MM, q.Deg, q.S); " +
+		"the packages " + andList(devs) + "; start, background, gather, await, sleep, " +
+		"exclusive, load, tasks(), dstate(), ddoc(), pdoc(), help() and the task " +
+		"type Task; and the packages " + andList(std) + "."
+	var b strings.Builder
+	line := "//"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 76 {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// andList joins names as in a sentence: "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

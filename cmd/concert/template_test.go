@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/sessions"
@@ -30,6 +31,15 @@ func TestTemplateRuns(t *testing.T) {
 	})
 	if code != 0 {
 		t.Fatalf("the template does not run: status %d\n%s%s\n%s", code, out.String(), errOut.String(), src)
+	}
+
+	// The comment names every package of the prelude, from its one list.
+	comment := strings.Join(strings.Fields(strings.ReplaceAll(string(src), "//", "")), " ")
+	for _, p := range prelude.Packages {
+		if !strings.Contains(comment, " "+p.Name+",") && !strings.Contains(comment, " "+p.Name+" ") &&
+			!strings.Contains(comment, " "+p.Name+";") && !strings.Contains(comment, " "+p.Name+".") {
+			t.Errorf("the template's comment does not name the prelude package %s:\n%s", p.Name, src)
+		}
 	}
 
 	tutorial, err := sessions.FS.ReadFile("tutorial.go")

@@ -1,17 +1,13 @@
 package devices_test
 
 import (
+	"path"
 	"reflect"
 	"testing"
 
 	"github.com/concert-go/concert/internal/devices"
-	"github.com/concert-go/concert/internal/devices/cameras"
-	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
-	"github.com/concert-go/concert/internal/devices/photodiodes"
-	"github.com/concert-go/concert/internal/devices/shutters"
-	"github.com/concert-go/concert/internal/devices/storagerings"
-	"github.com/concert-go/concert/internal/devices/xraytubes"
+	"github.com/concert-go/concert/internal/prelude"
 )
 
 // paramDevice is what every dummy has through its *devices.Base.
@@ -21,12 +17,29 @@ type paramDevice interface {
 	Params() []*devices.Parameter
 }
 
+// dummies makes one of each dummy of every family of the prelude.
 func dummies() []paramDevice {
-	return []paramDevice{
-		motors.NewLinear("linear"), motors.NewRotation("rotation"),
-		motors.NewContinuousLinear("clinear"), motors.NewContinuousRotation("crotation"),
-		shutters.New("shutter"), cameras.New("camera"), monochromators.New("mono"),
-		storagerings.New("ring"), photodiodes.New("diode"), xraytubes.New("tube"),
+	var out []paramDevice
+	for _, f := range prelude.Families() {
+		for _, d := range f.Dummies("contracts_") {
+			out = append(out, d.(paramDevice))
+		}
+	}
+	return out
+}
+
+// TestFamiliesRegistered checks that each family's Package names the
+// package its dummies come from, by the name sessions use.
+func TestFamiliesRegistered(t *testing.T) {
+	for _, f := range prelude.Families() {
+		for _, d := range f.Dummies("registered_") {
+			if got := reflect.TypeOf(d).Elem().PkgPath(); got != f.Path {
+				t.Errorf("%s: dummy %s is of package %s; want %s", f.Name, d.Name(), got, f.Path)
+			}
+		}
+		if got := path.Base(f.Path); got != f.Name {
+			t.Errorf("%s: Name %q; the package is called %q", f.Path, f.Name, got)
+		}
 	}
 }
 

@@ -12,27 +12,18 @@ import (
 	istrings "github.com/elk-language/go-prompt/strings"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/prelude"
 )
 
-// packages in scope in every session, by name.
-var preludePackages = map[string]string{
-	"context":        "context",
-	"fmt":            "fmt",
-	"math":           "math",
-	"strings":        "strings",
-	"time":           "time",
-	"q":              "github.com/concert-go/concert/internal/devices/q",
-	"devices":        "github.com/concert-go/concert/internal/devices",
-	"motors":         "github.com/concert-go/concert/internal/devices/motors",
-	"shutters":       "github.com/concert-go/concert/internal/devices/shutters",
-	"cameras":        "github.com/concert-go/concert/internal/devices/cameras",
-	"monochromators": "github.com/concert-go/concert/internal/devices/monochromators",
-	"photodiodes":    "github.com/concert-go/concert/internal/devices/photodiodes",
-	"storagerings":   "github.com/concert-go/concert/internal/devices/storagerings",
-	"xraytubes":      "github.com/concert-go/concert/internal/devices/xraytubes",
-	"scpi":           "github.com/concert-go/concert/internal/devices/scpi",
-	"modbus":         "github.com/concert-go/concert/internal/devices/modbus",
-}
+// preludePackages are the packages in scope in every session, by name:
+// package prelude's list.
+var preludePackages = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range prelude.Packages {
+		m[p.Name] = p.Path
+	}
+	return m
+}()
 
 // preludeNames are the prelude's names a user types.
 var preludeNames = []string{"start", "background", "gather", "await", "sleep", "exclusive",

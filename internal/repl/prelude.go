@@ -12,6 +12,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -20,28 +21,18 @@ import (
 // names are in scope without a package name.
 const preludePath = "github.com/concert-go/concert/prelude"
 
-// preludeSource runs once in every session. Importing these packages again
-// is harmless.
-const preludeSource = `import (
-	"context"
-	"fmt"
-	"math"
-	"strings"
-	"time"
-
-	"github.com/concert-go/concert/internal/devices"
-	"github.com/concert-go/concert/internal/devices/cameras"
-	"github.com/concert-go/concert/internal/devices/modbus"
-	"github.com/concert-go/concert/internal/devices/monochromators"
-	"github.com/concert-go/concert/internal/devices/motors"
-	"github.com/concert-go/concert/internal/devices/photodiodes"
-	"github.com/concert-go/concert/internal/devices/q"
-	"github.com/concert-go/concert/internal/devices/scpi"
-	"github.com/concert-go/concert/internal/devices/shutters"
-	"github.com/concert-go/concert/internal/devices/storagerings"
-	"github.com/concert-go/concert/internal/devices/xraytubes"
-	. "` + preludePath + `"
-)`
+// preludeSource runs once in every session: it imports every package of
+// package prelude's list and the names below. Importing these packages
+// again is harmless.
+var preludeSource = func() string {
+	var b strings.Builder
+	b.WriteString("import (\n")
+	for _, p := range prelude.Packages {
+		fmt.Fprintf(&b, "\t%q\n", p.Path)
+	}
+	fmt.Fprintf(&b, "\t. %q\n)", preludePath)
+	return b.String()
+}()
 
 // prelude is the table of the names every session has in scope. Each name
 // is documented in help() and the README.
@@ -275,7 +266,19 @@ func (s *Session) ddoc() { fmt.Fprintln(s.out, devices.DocTable()) }
 
 func (s *Session) help() { fmt.Fprint(s.out, helpText) }
 
-const helpText = `Type Go. Results of expressions are printed; declarations and statements print nothing.
+// packagesHelp is help()'s line for each package of the prelude that has
+// a doc: the units and the device families.
+func packagesHelp() string {
+	var b strings.Builder
+	for _, p := range prelude.Packages {
+		if p.Doc != "" {
+			fmt.Fprintf(&b, "  %-20s %s\n", p.Name, p.Doc)
+		}
+	}
+	return b.String()
+}
+
+var helpText = `Type Go. Results of expressions are printed; declarations and statements print nothing.
   await t              wait for the task t and give its result (ctrl-c cancels it)
   start(f)             run f as a background task, return the *Task at once
   background(f)        a function that starts f as a new task on every call
@@ -287,9 +290,7 @@ const helpText = `Type Go. Results of expressions are printed; declarations and 
   pdoc()               the functions this session declared, with their doc
   load("name")         run another session once
   watchdog(check, d)   emergency stop (as ctrl-k) when check() turns true; checked every d
-  q.MM, q.Deg, ...     units: 2 * q.MM is a q.Length
-  motors, cameras, ... device packages: m := motors.NewLinear("m")
-Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
+` + packagesHelp() + `Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and
 stops every device; ctrl-d on an empty line exits.
 `
 

@@ -16,6 +16,7 @@ func init() {
 		"Auto":     reflect.ValueOf(cameras.Auto),
 		"External": reflect.ValueOf(cameras.External),
 		"New":      reflect.ValueOf(cameras.New),
+		"Package":  reflect.ValueOf(&cameras.Package).Elem(),
 		"Software": reflect.ValueOf(cameras.Software),
 
 		// type definitions

@@ -17,6 +17,7 @@ func init() {
 		"MaxEnergy": reflect.ValueOf(monochromators.MaxEnergy),
 		"MinEnergy": reflect.ValueOf(monochromators.MinEnergy),
 		"New":       reflect.ValueOf(monochromators.New),
+		"Package":   reflect.ValueOf(&monochromators.Package).Elem(),
 
 		// type definitions
 		"Dummy":         reflect.ValueOf((*monochromators.Dummy)(nil)),

@@ -21,6 +21,7 @@ func init() {
 		"NewDummy":              reflect.ValueOf(motors.NewDummy),
 		"NewLinear":             reflect.ValueOf(motors.NewLinear),
 		"NewRotation":           reflect.ValueOf(motors.NewRotation),
+		"Package":               reflect.ValueOf(&motors.Package).Elem(),
 
 		// type definitions
 		"ContinuousDriver":        reflect.ValueOf((*motors.ContinuousDriver)(nil)),

@@ -13,7 +13,8 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/photodiodes/photodiodes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"New": reflect.ValueOf(photodiodes.New),
+		"New":     reflect.ValueOf(photodiodes.New),
+		"Package": reflect.ValueOf(&photodiodes.Package).Elem(),
 
 		// type definitions
 		"Dummy":      reflect.ValueOf((*photodiodes.Dummy)(nil)),

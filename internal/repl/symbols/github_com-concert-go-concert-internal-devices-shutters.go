@@ -15,6 +15,7 @@ func init() {
 		// function, constant and variable definitions
 		"MoveTime": reflect.ValueOf(shutters.MoveTime),
 		"New":      reflect.ValueOf(shutters.New),
+		"Package":  reflect.ValueOf(&shutters.Package).Elem(),
 
 		// type definitions
 		"Dummy":   reflect.ValueOf((*shutters.Dummy)(nil)),

@@ -13,7 +13,8 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/storagerings/storagerings"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"New": reflect.ValueOf(storagerings.New),
+		"New":     reflect.ValueOf(storagerings.New),
+		"Package": reflect.ValueOf(&storagerings.Package).Elem(),
 
 		// type definitions
 		"Dummy":       reflect.ValueOf((*storagerings.Dummy)(nil)),

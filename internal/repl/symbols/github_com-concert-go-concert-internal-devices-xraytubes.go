@@ -15,6 +15,7 @@ func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/xraytubes/xraytubes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New":      reflect.ValueOf(xraytubes.New),
+		"Package":  reflect.ValueOf(&xraytubes.Package).Elem(),
 		"RampTime": reflect.ValueOf(xraytubes.RampTime),
 
 		// type definitions

@@ -59,6 +59,7 @@ func init() {
 		"NestingError":   reflect.ValueOf((*devices.NestingError)(nil)),
 		"NotFiniteError": reflect.ValueOf((*devices.NotFiniteError)(nil)),
 		"Op":             reflect.ValueOf((*devices.Op)(nil)),
+		"Package":        reflect.ValueOf((*devices.Package)(nil)),
 		"ParamError":     reflect.ValueOf((*devices.ParamError)(nil)),
 		"ParamSpec":      reflect.ValueOf((*devices.ParamSpec)(nil)),
 		"Parameter":      reflect.ValueOf((*devices.Parameter)(nil)),
