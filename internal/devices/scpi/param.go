@@ -86,7 +86,7 @@ func (p ParamDef) check() error {
 		return fmt.Errorf("parameter %s: %w", p.name, err)
 	}
 	for _, l := range []any{p.lo, p.hi} {
-		if l == nil {
+		if l == nil || l == q.NoLimit {
 			continue
 		}
 		if x, ok := l.(q.Quantity); !ok || x.Dim() != unit.Dim() {

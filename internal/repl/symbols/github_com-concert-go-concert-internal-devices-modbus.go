@@ -10,9 +10,13 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/modbus/modbus"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"AnalogIn":      reflect.ValueOf(modbus.AnalogIn),
+		"AnalogOut":     reflect.ValueOf(modbus.AnalogOut),
 		"Baud":          reflect.ValueOf(modbus.Baud),
 		"Client":        reflect.ValueOf(modbus.Client),
 		"Coil":          reflect.ValueOf(modbus.Coil),
+		"DigitalIn":     reflect.ValueOf(modbus.DigitalIn),
+		"DigitalOut":    reflect.ValueOf(modbus.DigitalOut),
 		"DiscreteInput": reflect.ValueOf(modbus.DiscreteInput),
 		"Float32":       reflect.ValueOf(modbus.Float32),
 		"Forget":        reflect.ValueOf(modbus.Forget),
@@ -23,6 +27,7 @@ func init() {
 		"Int32":         reflect.ValueOf(modbus.Int32),
 		"Interlock":     reflect.ValueOf(modbus.Interlock),
 		"LowWordFirst":  reflect.ValueOf(modbus.LowWordFirst),
+		"NewIO":         reflect.ValueOf(modbus.NewIO),
 		"NewMotor":      reflect.ValueOf(modbus.NewMotor),
 		"NewPositioner": reflect.ValueOf(modbus.NewPositioner),
 		"Timeout":       reflect.ValueOf(modbus.Timeout),
@@ -33,6 +38,8 @@ func init() {
 		// type definitions
 		"Axis":       reflect.ValueOf((*modbus.Axis)(nil)),
 		"Bit":        reflect.ValueOf((*modbus.Bit)(nil)),
+		"Channel":    reflect.ValueOf((*modbus.Channel)(nil)),
+		"IO":         reflect.ValueOf((*modbus.IO)(nil)),
 		"Option":     reflect.ValueOf((*modbus.Option)(nil)),
 		"Positioner": reflect.ValueOf((*modbus.Positioner)(nil)),
 		"Register":   reflect.ValueOf((*modbus.Register)(nil)),
