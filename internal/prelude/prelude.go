@@ -12,9 +12,11 @@ package prelude
 import (
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/modbus"
 	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
+	"github.com/concert-go/concert/internal/devices/scpi"
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
@@ -37,8 +39,8 @@ var Packages = []devices.Package{
 	photodiodes.Package,
 	storagerings.Package,
 	xraytubes.Package,
-	{Path: "github.com/concert-go/concert/internal/devices/scpi", Name: "scpi", Doc: `scpi.New("psu", "tcp://host:5025", scpi.Param(...)): an instrument speaking SCPI`},
-	{Path: "github.com/concert-go/concert/internal/devices/modbus", Name: "modbus", Doc: `modbus.NewMotor("m", "tcp://host:502", axis), modbus.Interlock(...): Modbus TCP/RTU`},
+	scpi.Package,
+	modbus.Package,
 }
 
 // Symbols are the import paths whose yaegi symbol tables the shell

@@ -30,6 +30,7 @@ func init() {
 		"NewIO":         reflect.ValueOf(modbus.NewIO),
 		"NewMotor":      reflect.ValueOf(modbus.NewMotor),
 		"NewPositioner": reflect.ValueOf(modbus.NewPositioner),
+		"Package":       reflect.ValueOf(&modbus.Package).Elem(),
 		"Timeout":       reflect.ValueOf(modbus.Timeout),
 		"Uint16":        reflect.ValueOf(modbus.Uint16),
 		"Uint32":        reflect.ValueOf(modbus.Uint32),

@@ -13,6 +13,7 @@ func init() {
 		"ErrorQuery": reflect.ValueOf(scpi.ErrorQuery),
 		"Flag":       reflect.ValueOf(scpi.Flag),
 		"New":        reflect.ValueOf(scpi.New),
+		"Package":    reflect.ValueOf(&scpi.Package).Elem(),
 		"Param":      reflect.ValueOf(scpi.Param),
 		"Terminator": reflect.ValueOf(scpi.Terminator),
 		"Text":       reflect.ValueOf(scpi.Text),
