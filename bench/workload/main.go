@@ -23,6 +23,7 @@ import (
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -51,7 +52,7 @@ func main() {
 		fail(fmt.Errorf("N must be a positive number, got %q", os.Args[2]))
 	}
 	// Log as the shell does, formatting every record, but not to a terminal.
-	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil)
 	d, err := run(n)
 	if err != nil {
 		fail(err)

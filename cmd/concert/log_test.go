@@ -59,14 +59,17 @@ func TestLogFollow(t *testing.T) {
 	e, st := testEnv(t)
 	defer func(p time.Duration) { followPoll = p }(followPoll)
 	followPoll = 5 * time.Millisecond
-	log, closeLog, err := st.OpenLog(storeLogOptions("tutorial", 400))
+	logLog, err := st.OpenLog(storeLogOptions("tutorial", 400))
 	if err != nil {
 		t.Fatal(err)
 	}
+	log, closeLog := logLog.Logger, logLog.Close
 	defer closeLog()
-	other, closeOther, _ := st.OpenLog(storeLogOptions("scan", 400))
+	otherLog, _ := st.OpenLog(storeLogOptions("scan", 400))
+	other, closeOther := otherLog.Logger, otherLog.Close
 	defer closeOther()
 	log.Info("before follow")
+	logLog.Flush()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &ptytest.Buffer{}
@@ -121,14 +124,16 @@ func TestLogFollowLast(t *testing.T) {
 	e, st := testEnv(t)
 	defer func(p time.Duration) { followPoll = p }(followPoll)
 	followPoll = 5 * time.Millisecond
-	log, closeLog, err := st.OpenLog(storeLogOptions("tutorial", 1<<20))
+	logLog, err := st.OpenLog(storeLogOptions("tutorial", 1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
+	log, closeLog := logLog.Logger, logLog.Close
 	defer closeLog()
 	for i := 0; i < 3; i++ {
 		log.Info("old", "n", i)
 	}
+	logLog.Flush() // the records are on disk before log -f looks
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &ptytest.Buffer{}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/concert-go/concert/internal/keys"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
@@ -96,15 +96,16 @@ func (o *startOptions) run(ctx context.Context) error {
 	if note != "" {
 		o.note("%s", note)
 	}
-	logger, closeLog, err := o.log.open(st, name, o.Err)
+	onError := logError(o.Err)
+	l, err := o.log.open(st, name, o.Err, onError)
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-	prev := slog.Default()
-	slog.SetDefault(logger)
-	defer slog.SetDefault(prev)
-	slog.Info("session start", "path", path)
+	defer l.Close()
+	// The shell's own logger, not slog.Default, which the session may
+	// replace (package logs).
+	defer logs.Set(l.Logger, l.Flush, onError)()
+	logs.L().Info("session start", "path", path)
 
 	sessionStatus = repl.Run(ctx, repl.Config{
 		Name:           name,
@@ -118,7 +119,7 @@ func (o *startOptions) run(ctx context.Context) error {
 		HistoryFile:    historyFile(name),
 		Loader:         st.Load,
 	})
-	slog.Info("session end", "status", sessionStatus)
+	logs.L().Info("session end", "status", sessionStatus)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // BenchmarkParam measures get and set round trips, the workloads of
@@ -42,9 +43,7 @@ func BenchmarkParam(b *testing.B) {
 		}
 	})
 	b.Run("SetX(current).Await/logged", func(b *testing.B) {
-		old := slog.Default()
-		slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-		defer slog.SetDefault(old)
+		defer logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil)()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := m.SetPosition(0).Await(ctx); err != nil {

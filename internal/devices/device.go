@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -245,7 +246,7 @@ func (b *Base) emergencyStop(ctx context.Context, level slog.Level) error {
 	if err != nil {
 		return &DeviceError{Device: b.name, Err: fmt.Errorf("emergency stop: %w", err)}
 	}
-	if l := slog.Default(); l.Enabled(ctx, level) {
+	if l := logs.L(); l.Enabled(ctx, level) {
 		l.Log(ctx, level, "emergency stop", "device", b.name, "state", string(b.State()), "cancelled", len(ops))
 	}
 	return nil
@@ -321,7 +322,7 @@ func (c *Control) Run(op Op, fn func(ctx context.Context) (any, error)) *tasks.T
 	caller := tasks.Current()
 	return c.b.run(op, caller, func(ctx context.Context) (any, error) {
 		v, err := fn(ctx)
-		if log := slog.Default(); log.Enabled(ctx, slog.LevelInfo) {
+		if log := logs.L(); log.Enabled(ctx, slog.LevelInfo) {
 			attrs := []slog.Attr{slog.String("device", c.b.name), slog.String("op", op.Name),
 				slog.String("task", taskName(caller)), slog.String("state", string(c.b.State()))}
 			if err != nil {

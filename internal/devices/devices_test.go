@@ -21,6 +21,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -47,9 +48,7 @@ func logRecords(f func()) []map[string]string {
 		recs []map[string]string
 	)
 	h := &captureHandler{add: func(r map[string]string) { mu.Lock(); recs = append(recs, r); mu.Unlock() }}
-	old := slog.Default()
-	slog.SetDefault(slog.New(h))
-	defer slog.SetDefault(old)
+	defer logs.Set(slog.New(h), nil, nil)()
 	f()
 	mu.Lock()
 	defer mu.Unlock()

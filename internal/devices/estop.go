@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -220,7 +221,7 @@ func startWatchdog(check func() bool, interval time.Duration, estop func(context
 		if interval <= 0 {
 			return fmt.Errorf("watchdog: interval must be positive, got %v", interval)
 		}
-		log := slog.Default()
+		log := logs.L()
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		armed := true

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -295,7 +296,7 @@ func numberOf(x q.Quantity, _ q.Dim) string {
 // write runs in the set's task, after every check: the driver's Set and
 // the log.
 func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error {
-	log := slog.Default()
+	log := logs.L()
 	logging := log.Enabled(ctx, slog.LevelInfo)
 	var old any
 	if logging && p.readable() {

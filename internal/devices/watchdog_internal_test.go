@@ -11,22 +11,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
-// logTo sends slog.Default to a buffer for the test.
+// logTo sends the shell's log to a buffer for the test.
 func logTo(t *testing.T) *syncLog {
 	l := &syncLog{}
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{
+	restore := logs.Set(slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			if a.Key == slog.TimeKey {
 				return slog.Attr{}
 			}
 			return a
 		},
-	})))
-	t.Cleanup(func() { slog.SetDefault(old) })
+	})), nil, nil)
+	t.Cleanup(restore)
 	return l
 }
 

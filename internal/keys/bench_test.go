@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -41,9 +42,7 @@ func percentiles(b *testing.B, what string, lat []time.Duration) {
 func BenchmarkCtrlK(b *testing.B) {
 	b.Run("log=stderr", benchCtrlK)
 	b.Run("log=off", func(b *testing.B) {
-		old := slog.Default()
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		defer slog.SetDefault(old)
+		defer logs.Set(slog.New(slog.DiscardHandler), nil, nil)()
 		benchCtrlK(b)
 	})
 }

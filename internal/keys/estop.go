@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // deviceStops stops the devices at ctrl-k and says how each went:
@@ -17,7 +18,7 @@ func logReport(r *devices.StopReport, by string) {
 	if !r.OK() {
 		level = slog.LevelError
 	}
-	slog.Default().Log(context.Background(), level, "emergency stop", "by", by,
+	logs.L().Log(context.Background(), level, "emergency stop", "by", by,
 		"tasks", r.Tasks, "stopped", len(r.Stopped), "failed", len(r.Failed),
 		"timed_out", len(r.TimedOut), "took", r.Took, "report", r.String())
 }

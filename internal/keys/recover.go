@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // Recover, deferred first thing in main and in every goroutine the shell
@@ -37,5 +38,6 @@ func Recover() {
 		fmt.Fprintf(os.Stderr, "concert: emergency stop did not finish within %v\n", exitStopTimeout)
 	}
 	restoreFinal()
+	logs.Flush()
 	panic(v)
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 	"golang.org/x/sys/unix"
 )
@@ -113,7 +113,7 @@ func (s *Shell) Run(fg *tasks.Task) (typeahead []byte) {
 		if err != nil {
 			// The terminal is gone (hung up) or unusable: the command goes
 			// on, and SIGINT / SIGHUP still reach the shell.
-			slog.Default().Warn("key watcher stopped", "err", err)
+			logs.L().Warn("key watcher stopped", "err", err)
 		}
 	}
 	<-fg.Done()
@@ -162,7 +162,7 @@ func (s *Shell) Interrupt() {
 		// function returns ends Cancelled, whatever zero values the
 		// stopped interpreter makes it return.
 		n := s.sched.CancelAll(ErrInterpreterStopped)
-		slog.Default().Warn("interpreter stopped by ctrl-c", "tasks", n)
+		logs.L().Warn("interpreter stopped by ctrl-c", "tasks", n)
 		s.stop()
 	}
 	if msg != "" {
@@ -188,7 +188,7 @@ func (s *Shell) println(msg string) {
 
 func (s *Shell) logPanic(what string) {
 	if v := recover(); v != nil {
-		slog.Default().Error(what+" panicked", "panic", v)
+		logs.L().Error(what+" panicked", "panic", v)
 		s.println(fmt.Sprintf("Sorry, %s failed: panic: %v", what, v))
 	}
 }
@@ -263,5 +263,7 @@ func (s *Shell) terminate(sig syscall.Signal) {
 		say(fmt.Sprintf("Emergency stop did not finish within %v; exiting anyway.", exitStopTimeout))
 	}
 	restoreFinal()
+	// os.Exit runs no deferred calls: the buffered log is written here.
+	logs.Flush()
 	s.exit(128 + int(sig))
 }

@@ -1,8 +1,12 @@
 package repl
 
 import (
+	"fmt"
 	"io"
+	"log/slog"
 	"testing"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // BenchmarkCommand is one line typed at the prompt, end to end: the
@@ -34,4 +38,27 @@ func BenchmarkNewSession(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStartFromSession is `start(f)` from session code, the way a
+// session starts many tasks: a loop in the interpreter, then one gather.
+// ns/op is per task.
+func BenchmarkStartFromSession(b *testing.B) {
+	// The shell's log at its default level, to a discarded writer.
+	b.Cleanup(logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil))
+	s, err := NewSession(Options{Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Run("f := func(ctx context.Context) error { return nil }\nvar ts []any", ""); err != nil {
+		b.Fatal(err)
+	}
+	const n = 10000
+	src := fmt.Sprintf("ts = make([]any, 0, %d)\nfor i := 0; i < %d; i++ { ts = append(ts, start(f)) }\nres := await gather(ts...)\n_ = res", n, n)
+	for b.Loop() {
+		if err := s.Run(src, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
 }

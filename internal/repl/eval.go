@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/scanner"
 	"io"
-	"log/slog"
 	"maps"
 	"reflect"
 	"regexp"
@@ -19,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/repl/symbols"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -121,7 +121,7 @@ func (s *Session) guarded(what string, f func()) func() {
 	return func() {
 		defer func() {
 			if v := recover(); v != nil {
-				slog.Error("panic in a callback", "of", what, "panic", v)
+				logs.L().Error("panic in a callback", "of", what, "panic", v)
 				if s.notify != nil {
 					s.notify(fmt.Errorf("%s callback: panic: %v", what, v))
 				}
@@ -150,8 +150,14 @@ func (s *Session) Run(src, file string) error {
 	return s.Wait(s.Start(src, file), src, file)
 }
 
-// Start starts src as one command: the foreground task.
+// Start starts src as one command: the foreground task. The session log
+// records every command typed (file "") and every file run.
 func (s *Session) Start(src, file string) *tasks.Task {
+	if file == "" {
+		logs.L().Info("command", "input", src)
+	} else {
+		logs.L().Info("run", "file", file)
+	}
 	return tasks.Start(func(ctx context.Context) error {
 		return s.eval(ctx, src, file)
 	}, tasks.AsForeground(), tasks.Named(commandName(src)), tasks.Logged())
@@ -335,7 +341,7 @@ func (s *Session) bind(p *prepared, v any, file string) error {
 			if err == nil {
 				return nil
 			}
-			slog.Debug("await: binding with the dynamic type failed", "type", typ, "err", err)
+			logs.L().Debug("await: binding with the dynamic type failed", "type", typ, "err", err)
 		}
 	}
 	_, err := s.evalText(fmt.Sprintf("%s %s %s", p.lhs, op, lastFunc), file)
@@ -390,7 +396,7 @@ func (s *Session) userError(err error, file string) error {
 		if a, ok := p.Value.(abort); ok {
 			return a.err
 		}
-		slog.Debug("panic in interpreted code", "value", p.Value, "stack", string(p.Stack))
+		logs.L().Debug("panic in interpreted code", "value", p.Value, "stack", string(p.Stack))
 		msg := fmt.Sprint(p.Value)
 		if e, ok := p.Value.(error); ok {
 			msg = e.Error()

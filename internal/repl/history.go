@@ -3,10 +3,11 @@ package repl
 import (
 	"bufio"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // maxHistory is how many entries the prompt loads; the file keeps more
@@ -30,7 +31,7 @@ func openHistory(path string) *history {
 	f, err := os.Open(path)
 	if err != nil {
 		if !os.IsNotExist(err) {
-			slog.Warn("cannot read the history", "path", path, "err", err)
+			logs.L().Warn("cannot read the history", "path", path, "err", err)
 		}
 		return h
 	}
@@ -70,17 +71,17 @@ func (h *history) add(entry string) {
 	}
 	b, _ := json.Marshal(entry)
 	if err := os.MkdirAll(filepath.Dir(h.path), 0o755); err != nil {
-		slog.Warn("cannot write the history", "path", h.path, "err", err)
+		logs.L().Warn("cannot write the history", "path", h.path, "err", err)
 		return
 	}
 	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		slog.Warn("cannot write the history", "path", h.path, "err", err)
+		logs.L().Warn("cannot write the history", "path", h.path, "err", err)
 		return
 	}
 	defer f.Close()
 	if _, err := f.Write(append(b, '\n')); err != nil {
-		slog.Warn("cannot write the history", "path", h.path, "err", err)
+		logs.L().Warn("cannot write the history", "path", h.path, "err", err)
 	}
 }
 

@@ -3,7 +3,6 @@ package repl
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +11,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
@@ -84,7 +84,7 @@ func (s *Session) watch(t *tasks.Task) *tasks.Task {
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
-				slog.Error("task watcher panicked", "panic", v)
+				logs.L().Error("task watcher panicked", "panic", v)
 			}
 		}()
 		<-t.Done()

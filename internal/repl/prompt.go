@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/concert-go/concert/internal/keys"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -238,7 +238,7 @@ func (p *prompter) refresh(ed *prompt.Prompt) bool {
 		fmt.Fprintf(&b, "\x1b[%dC", x)
 	}
 	if _, err := p.out.Write(b.Bytes()); err != nil {
-		slog.Debug("prompt refresh", "err", err)
+		logs.L().Debug("prompt refresh", "err", err)
 	}
 	return true
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/concert-go/concert/internal/keys"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -168,7 +168,7 @@ func (r *runner) report(err error) {
 		fmt.Fprintln(r.errOut, msg)
 		return
 	}
-	slog.Info("command failed", "err", err)
+	logs.L().Info("command failed", "err", err)
 	msg := err.Error()
 	var pe *tasks.PanicError
 	if errors.As(err, &pe) {
@@ -176,7 +176,7 @@ func (r *runner) report(err error) {
 		if errors.As(err, &a) {
 			msg = a.err.Error()
 		}
-		slog.Debug("panic", "stack", string(pe.Stack))
+		logs.L().Debug("panic", "stack", string(pe.Stack))
 	}
 	line := "Sorry, " + strings.ReplaceAll(msg, "\n", " ")
 	if !r.color {
@@ -225,5 +225,5 @@ func (r *runner) shutdown() {
 		fmt.Fprintf(r.errOut, "Sorry, %d task(s) did not stop within 10 s\n", tasks.Default.Len())
 		return
 	}
-	slog.Info("cancelled running tasks on exit", "count", n)
+	logs.L().Info("cancelled running tasks on exit", "count", n)
 }

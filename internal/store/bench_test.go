@@ -13,10 +13,11 @@ func BenchmarkLogRecord(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	log, closeLog, err := s.OpenLog(LogOptions{Session: "bench", MaxSize: 1 << 20, Keep: 2})
+	logLog, err := s.OpenLog(LogOptions{Session: "bench", MaxSize: 1 << 20, Keep: 2})
 	if err != nil {
 		b.Fatal(err)
 	}
+	log, closeLog := logLog.Logger, logLog.Close
 	defer closeLog()
 	b.ReportAllocs()
 	for b.Loop() {

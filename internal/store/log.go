@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // Log rotation defaults: at most LogKeep+1 files of LogMaxSize bytes.
@@ -25,6 +27,21 @@ type LogOptions struct {
 
 	MaxSize int64 // rotate at this size; default LogMaxSize
 	Keep    int   // rotated files kept; default LogKeep
+
+	// OnError is told of each write to the file that failed (disk full,
+	// --logfile /dev/full); the records of that write are lost. Wrap it
+	// in logs.Once to say so once.
+	OnError func(error)
+}
+
+// Log is an open session log.
+type Log struct {
+	*slog.Logger
+	// Flush waits until every record logged so far is written.
+	Flush func()
+	// Close flushes, then closes the file; records logged after it are
+	// dropped.
+	Close func() error
 }
 
 // LogPath returns the default log file, <data>/concert/log/concert.log.
@@ -49,24 +66,23 @@ func ParseLevel(s string) (slog.Level, error) {
 
 // OpenLog returns the session log: JSON records, one a line, each with time,
 // level, message and session, appended to a file rotated by size (or text
-// to stderr with To "stderr"). Call close when the session ends; records
-// logged after it are dropped. `concert start` installs the logger with
-// slog.SetDefault.
-func (s *Store) OpenLog(o LogOptions) (logger *slog.Logger, close func() error, err error) {
+// to stderr with To "stderr"). Records go to the file through a
+// logs.Writer, off the caller's goroutine. Call Close when the session
+// ends. `concert start` installs the logger with logs.Set.
+func (s *Store) OpenLog(o LogOptions) (*Log, error) {
 	level, err := ParseLevel(o.Level)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	hopts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler
 	switch o.To {
 	case "stderr":
 		w := o.Stderr
 		if w == nil {
 			w = os.Stderr
 		}
-		h = slog.NewTextHandler(w, hopts)
-		close = func() error { return nil }
+		h := slog.NewTextHandler(w, hopts)
+		return &Log{Logger: slog.New(h).With("session", o.Session), Flush: func() {}, Close: func() error { return nil }}, nil
 	case "", "file":
 		path := o.File
 		if path == "" {
@@ -79,14 +95,13 @@ func (s *Store) OpenLog(o LogOptions) (logger *slog.Logger, close func() error, 
 		if keep <= 0 {
 			keep = LogKeep
 		}
-		f, err := openRotating(path, max, keep)
+		f, err := openLogFile(path, max, keep)
 		if err != nil {
-			return nil, nil, fmt.Errorf("opening the log: %w", err)
+			return nil, fmt.Errorf("opening the log: %w", err)
 		}
-		h = slog.NewJSONHandler(f, hopts)
-		close = f.Close
-	default:
-		return nil, nil, fmt.Errorf("--logto %q: use stderr or file", o.To)
+		w := logs.NewWriter(f, o.OnError)
+		h := slog.NewJSONHandler(w, hopts)
+		return &Log{Logger: slog.New(h).With("session", o.Session), Flush: w.Flush, Close: w.Close}, nil
 	}
-	return slog.New(h).With("session", o.Session), close, nil
+	return nil, fmt.Errorf("--logto %q: use stderr or file", o.To)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +14,11 @@ import (
 
 func TestOpenLogRecords(t *testing.T) {
 	s := testStore(t)
-	log, closeLog, err := s.OpenLog(LogOptions{Session: "tutorial", Level: "debug"})
+	logLog, err := s.OpenLog(LogOptions{Session: "tutorial", Level: "debug"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	log, closeLog := logLog.Logger, logLog.Close
 	log.Info("command", "input", "await motor.SetPosition(2 * q.MM)")
 	log.Debug("task start", "task", 3)
 	if err := closeLog(); err != nil {
@@ -48,10 +50,11 @@ func TestOpenLogRecords(t *testing.T) {
 func TestOpenLogOptions(t *testing.T) {
 	s := testStore(t)
 	var stderr bytes.Buffer
-	log, closeLog, err := s.OpenLog(LogOptions{Session: "a", To: "stderr", Level: "warn", Stderr: &stderr})
+	logLog, err := s.OpenLog(LogOptions{Session: "a", To: "stderr", Level: "warn", Stderr: &stderr})
 	if err != nil {
 		t.Fatal(err)
 	}
+	log, closeLog := logLog.Logger, logLog.Close
 	log.Info("hidden")
 	log.Warn("shown", "device", "motor")
 	closeLog()
@@ -66,7 +69,7 @@ func TestOpenLogOptions(t *testing.T) {
 		{LogOptions{Level: "loud"}, `--loglevel "loud": use debug, info, warn or error`},
 	}
 	for _, tt := range tests {
-		if _, _, err := s.OpenLog(tt.o); errText(err) != tt.wantErr {
+		if _, err := s.OpenLog(tt.o); errText(err) != tt.wantErr {
 			t.Errorf("OpenLog(%+v) = %q; want %q", tt.o, errText(err), tt.wantErr)
 		}
 	}
@@ -160,5 +163,68 @@ func TestLogRecoversFromFailedReopen(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "kept\n" {
 		t.Errorf("log holds %q; want %q", b, "kept\n")
+	}
+}
+
+// The buffered writer hands the file several records at once: a batch
+// longer than the limit is split between records, so the files stay
+// bounded and no record is split.
+func TestRotationSplitsLongBatches(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concert.log")
+	f, err := openRotating(path, 100, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []byte
+	for i := 0; i < 40; i++ {
+		batch = append(batch, fmt.Sprintf("record %02d 0123456789012345678901234567890\n", i)...)
+	}
+	if n, err := f.Write(batch); err != nil || n != len(batch) {
+		t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(batch))
+	}
+	f.Close()
+	var all []byte
+	for _, p := range LogFiles(path, 50) {
+		b, _ := os.ReadFile(p)
+		if len(b) > 100 || len(b) == 0 || b[len(b)-1] != '\n' {
+			t.Errorf("%s holds %d bytes ending %q; want whole records, at most 100 bytes", filepath.Base(p), len(b), b[max(0, len(b)-1):])
+		}
+		all = append(all, b...)
+	}
+	if !bytes.Equal(all, batch) {
+		t.Errorf("the files hold, oldest first:\n%s\nwant:\n%s", all, batch)
+	}
+}
+
+// --logfile /dev/full: nothing to rotate and no lock file next to it
+// (/dev/full.lock), and the write error reaches OnError instead of
+// vanishing.
+func TestLogToDeviceFile(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	os.Remove("/dev/full.lock") // left by an older concert
+	s := testStore(t)
+	var mu sync.Mutex
+	var errs []error
+	l, err := s.OpenLog(LogOptions{Session: "a", File: "/dev/full", OnError: func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		errs = append(errs, err)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Info("command", "input", "1")
+	l.Flush()
+	l.Close()
+	if _, err := os.Stat("/dev/full.lock"); err == nil {
+		os.Remove("/dev/full.lock")
+		t.Error("/dev/full.lock was created")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "no space left on device") {
+		t.Errorf("OnError got %v; want the write error, no space left on device", errs)
 	}
 }

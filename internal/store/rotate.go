@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -21,6 +23,16 @@ type rotatingFile struct {
 	f      *os.File // nil after a failed reopen: the next Write tries again
 	closed bool
 	guard  *fileLock // serialises writes and rotation between processes
+}
+
+// openLogFile opens the log at path: a rotatingFile, or, when path names
+// something that is not a regular file (/dev/null, /dev/full, a pipe), the
+// file itself: nothing to rotate, and no lock file next to it.
+func openLogFile(path string, max int64, keep int) (io.WriteCloser, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	}
+	return openRotating(path, max, keep)
 }
 
 func openRotating(path string, max int64, keep int) (*rotatingFile, error) {
@@ -52,8 +64,33 @@ func (r *rotatingFile) reopen() error {
 	return nil
 }
 
-// Write appends p, one whole record, rotating first if p would not fit.
+// Write appends p, whole records, rotating first where the next would
+// not fit: a batch longer than max is split between records.
 func (r *rotatingFile) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		chunk := p
+		if int64(len(chunk)) > r.max {
+			// Up to the last record end within max, or one whole record.
+			cut := bytes.LastIndexByte(p[:r.max], '\n') + 1
+			if cut == 0 {
+				cut = bytes.IndexByte(p, '\n') + 1
+			}
+			if cut > 0 {
+				chunk = p[:cut]
+			}
+		}
+		m, err := r.writeChunk(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[len(chunk):]
+	}
+	return n, nil
+}
+
+func (r *rotatingFile) writeChunk(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {

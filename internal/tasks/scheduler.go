@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/petermattis/goid"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // Scheduler starts tasks and lists the ones that run. Ended tasks leave the
@@ -29,12 +31,12 @@ type Scheduler struct {
 	logger func() *slog.Logger // nil: no log
 }
 
-// Default is the scheduler the shell and the devices use. It logs task
-// starts and ends to slog.Default(): failures and Logged tasks at info
-// level, the rest at debug level.
+// Default is the scheduler the shell and the devices use. It logs to the
+// shell's logger (package logs), never slog.Default, which a session may
+// replace: see logEnd for what at which level.
 var Default = func() *Scheduler {
 	s := NewScheduler(context.Background())
-	s.logger = slog.Default
+	s.logger = logs.L
 	return s
 }()
 
@@ -57,9 +59,11 @@ func Named(name string) Option { return func(t *Task) { t.name = name } }
 // its caller's context (FromContext) or found the caller earlier.
 func ChildOf(p *Task) Option { return func(t *Task) { t.parent.Store(p) } }
 
-// Logged logs the task's start and end at info level instead of debug:
-// for the commands a user types and the tasks they start, which the session
-// log must show; a device operation's own tasks would drown them.
+// Logged logs the task's cancellation at info level instead of debug: for
+// the commands a user types and the tasks they start, whose cancellation
+// the user caused or saw; a device operation's own tasks would drown them.
+// Starts and successful ends are at debug level for every task (see
+// logEnd).
 func Logged() Option { return func(t *Task) { t.logged = true } }
 
 // AsForeground marks the task as the command typed at the prompt.
@@ -109,8 +113,8 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		s.fg.Store(t)
 	}
 	s.log(func(l *slog.Logger) {
-		if l.Enabled(context.Background(), t.logLevel()) {
-			l.Log(context.Background(), t.logLevel(), "task started", "task", t.id, "name", t.name, "foreground", t.foreground)
+		if l.Enabled(context.Background(), slog.LevelDebug) {
+			l.Debug("task started", "task", t.id, "name", t.name, "foreground", t.foreground)
 		}
 	})
 	go t.run(fn)
@@ -165,17 +169,28 @@ func (s *Scheduler) Current() *Task {
 	return s.fg.Load()
 }
 
+// logEnd logs how t ended. The session log is an audit trail, not a
+// trace: a failure is logged at info level; a cancellation at info level
+// for a Logged task (a command, a task the user started), unless an
+// emergency stop or the shell's exit cancelled it, whose one record
+// counts the tasks; everything else at debug level. A hundred thousand
+// tasks that succeed write nothing at the default level.
 func (s *Scheduler) logEnd(t *Task, state State, err error) {
 	s.log(func(l *slog.Logger) {
-		level, ctx := t.logLevel(), context.Background()
+		ctx := context.Background()
 		switch state {
 		case Done:
-			if l.Enabled(ctx, level) {
-				l.Log(ctx, level, "task done", "task", t.id, "name", t.name)
+			if l.Enabled(ctx, slog.LevelDebug) {
+				l.Debug("task done", "task", t.id, "name", t.name)
 			}
 		case Cancelled:
+			cause := context.Cause(&t.ctx)
+			level := slog.LevelDebug
+			if t.logged && !errors.Is(cause, ErrEmergencyStop) && !errors.Is(cause, ErrShutdown) {
+				level = slog.LevelInfo
+			}
 			if l.Enabled(ctx, level) {
-				l.Log(ctx, level, "task cancelled", "task", t.id, "name", t.name, "cause", context.Cause(&t.ctx))
+				l.Log(ctx, level, "task cancelled", "task", t.id, "name", t.name, "cause", cause)
 			}
 		default:
 			l.Info("task failed", "task", t.id, "name", t.name, "err", err)
@@ -192,13 +207,6 @@ func (s *Scheduler) log(write func(*slog.Logger)) {
 	}
 	defer func() { _ = recover() }()
 	write(s.logger())
-}
-
-func (t *Task) logLevel() slog.Level {
-	if t.logged {
-		return slog.LevelInfo
-	}
-	return slog.LevelDebug
 }
 
 // Foreground returns the running foreground task, or nil.

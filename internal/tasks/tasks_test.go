@@ -445,43 +445,58 @@ func TestStateNames(t *testing.T) {
 	}
 }
 
-func TestLogShowsLoggedTasksAndFailuresAtInfo(t *testing.T) {
-	var buf strings.Builder
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+// The session log is an audit trail: at info level only failures and
+// the cancellations a user caused (ctrl-c, Cancel); starts, successful ends
+// and what an emergency stop cancelled (its report counts them) at debug.
+func TestLogAtInfoIsAnAuditTrail(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		var buf strings.Builder
+		var mu sync.Mutex
+		logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return buf.Write(p)
+		}), &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+		s := newScheduler(t)
+		s.logger = func() *slog.Logger { return logger }
+
+		scan := s.Start(func() {}, Named("scan"), Logged())
+		<-scan.Done()
+		broken := s.Start(func() error { return errors.New("camera offline") }, Named("grab"))
+		<-broken.Done()
+		wait := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+		stopped := s.Start(wait, Named("move"), Logged())
+		stopped.CancelCause(ErrInterrupted)
+		<-stopped.Done()
+		estopped := s.Start(wait, Named("scan2"), Logged())
+		estopped.CancelCause(ErrEmergencyStop)
+		<-estopped.Done()
+
 		mu.Lock()
-		defer mu.Unlock()
-		return buf.Write(p)
-	}), &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}}))
-	s := newScheduler(t)
-	s.logger = func() *slog.Logger { return logger }
-
-	scan := s.Start(func() {}, Named("scan"), Logged())
-	<-scan.Done()
-	quiet := s.Start(func() {}, Named("motor.GetPosition"))
-	<-quiet.Done()
-	broken := s.Start(func() error { return errors.New("camera offline") }, Named("grab"))
-	<-broken.Done()
-	stopped := s.Start(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, Named("move"), Logged())
-	stopped.CancelCause(ErrInterrupted)
-	<-stopped.Done()
-
-	mu.Lock()
-	got := buf.String()
-	mu.Unlock()
-	want := fmt.Sprintf(`level=INFO msg="task started" task=%[1]d name=scan foreground=false
-level=INFO msg="task done" task=%[1]d name=scan
-level=INFO msg="task failed" task=%[2]d name=grab err="camera offline"
-level=INFO msg="task started" task=%[3]d name=move foreground=false
+		got := buf.String()
+		mu.Unlock()
+		want := fmt.Sprintf(`level=INFO msg="task failed" task=%[2]d name=grab err="camera offline"
 level=INFO msg="task cancelled" task=%[3]d name=move cause="interrupted by ctrl-c"
-`, scan.ID(), broken.ID(), stopped.ID())
-	if got != want {
-		t.Errorf("log:\n%s\nwant:\n%s", got, want)
+`, scan.ID(), broken.ID(), stopped.ID(), estopped.ID())
+		if level == slog.LevelDebug {
+			want = fmt.Sprintf(`level=DEBUG msg="task started" task=%[1]d name=scan foreground=false
+level=DEBUG msg="task done" task=%[1]d name=scan
+level=DEBUG msg="task started" task=%[2]d name=grab foreground=false
+level=INFO msg="task failed" task=%[2]d name=grab err="camera offline"
+level=DEBUG msg="task started" task=%[3]d name=move foreground=false
+level=INFO msg="task cancelled" task=%[3]d name=move cause="interrupted by ctrl-c"
+level=DEBUG msg="task started" task=%[4]d name=scan2 foreground=false
+level=DEBUG msg="task cancelled" task=%[4]d name=scan2 cause="emergency stop"
+`, scan.ID(), broken.ID(), stopped.ID(), estopped.ID())
+		}
+		if got != want {
+			t.Errorf("log at %v:\n%s\nwant:\n%s", level, got, want)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/internal/devtest"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -189,9 +190,7 @@ func TestEmergencyStopDuringVelocitySet(t *testing.T) {
 	m := motors.NewContinuousRotation("stage")
 	defer m.Stop().Await(ctx)
 	h := &holdHandler{name: "stage.SetVelocity", reached: make(chan struct{}), release: make(chan struct{})}
-	old := slog.Default()
-	slog.SetDefault(slog.New(h))
-	defer slog.SetDefault(old)
+	defer logs.Set(slog.New(h), nil, nil)()
 	set := m.SetVelocity(90 * q.DegPerS)
 	<-h.reached
 	// With a done context EmergencyStop returns once the driver's stop has
