@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,6 +106,10 @@ func (o *startOptions) run(ctx context.Context) error {
 	// The shell's own logger, not slog.Default, which the session may
 	// replace (package logs).
 	defer logs.Set(l.Logger, l.Flush, onError)()
+	// yaegi prints notes with the standard log package; they belong in
+	// the log, not on the terminal.
+	log.SetFlags(0)
+	log.SetOutput(logs.Std{})
 	logs.L().Info("session start", "path", path)
 
 	sessionStatus = repl.Run(ctx, repl.Config{

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 )
 
@@ -117,4 +118,14 @@ func (g *guard) WithGroup(name string) (h slog.Handler) {
 		}
 	}()
 	return &guard{h: g.h.WithGroup(name), report: g.report}
+}
+
+// Std is a writer for the standard log package, which yaegi prints its
+// internal notes to ("nil type"): each line becomes a debug record of the
+// shell's logger instead of text on the terminal.
+type Std struct{}
+
+func (Std) Write(p []byte) (int, error) {
+	L().Debug(strings.TrimSpace(string(p)), "from", "log")
+	return len(p), nil
 }
