@@ -3,12 +3,12 @@ package devices
 import (
 	"cmp"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"slices"
 	"sync"
 	"weak"
 
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -41,7 +41,7 @@ func register(b *Base) {
 				registry.notes = registry.notes[1:]
 			}
 			registry.notes = append(registry.notes, note{text, tasks.Current()})
-			slog.Warn("device replaced", "device", b.name, "kind", b.kind)
+			logs.L().Warn("device replaced", "device", b.name, "kind", b.kind)
 		}
 	}
 	registry.m[b.id] = weak.Make(b)

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // DefaultTimeout is the time limit of one exchange unless Timeout says
@@ -46,15 +48,16 @@ func Baud(n int) Option { return func(c *config) { c.baud = n } }
 // UnitID sets the Modbus unit (slave) id; default 1.
 func UnitID(id uint8) Option { return func(c *config) { c.unitID = id } }
 
-// Logger sets where exchanges are logged at debug level; default
-// slog.Default() at the time of each exchange.
+// Logger sets where exchanges are logged at debug level; default the
+// shell's logger (package logs) at the time of each exchange, never
+// slog.Default, which a session may replace.
 func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 func (c *config) log() *slog.Logger {
 	if c.logger != nil {
 		return c.logger
 	}
-	return slog.Default()
+	return logs.L()
 }
 
 // debug logs one exchange when debug logging is on; the check first keeps

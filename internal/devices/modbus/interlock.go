@@ -2,7 +2,8 @@ package modbus
 
 import (
 	"context"
-	"log/slog"
+
+	"github.com/concert-go/concert/internal/logs"
 )
 
 // Interlock returns a check for watchdog that is true, tripped, while the
@@ -21,7 +22,7 @@ func Interlock(addr string, bit Bit, opts ...Option) func() bool {
 		// The client's time limit (transport.Timeout) bounds the read.
 		on, err := bit.read(context.Background(), c)
 		if err != nil {
-			slog.Warn("interlock unreadable: counts as tripped", "addr", addr, "bit", bit.String(), "err", err)
+			logs.L().Warn("interlock unreadable: counts as tripped", "addr", addr, "bit", bit.String(), "err", err)
 			return true
 		}
 		return on
