@@ -55,10 +55,12 @@ func BenchmarkStartFromSession(b *testing.B) {
 	}
 	const n = 10000
 	src := fmt.Sprintf("ts = make([]any, 0, %d)\nfor i := 0; i < %d; i++ { ts = append(ts, start(f)) }\nres := await gather(ts...)\n_ = res", n, n)
+	cpu := cpuTime()
 	for b.Loop() {
 		if err := s.Run(src, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
+	reportCPU(b, cpu, b.N*n, "task")
 }

@@ -37,8 +37,6 @@ type Session struct {
 	loader Loader
 	notify func(error)
 	decls  declIndex // what the session declared, for the unit guard and completion (unitguard.go)
-	// watched holds the tasks watch waits for: *tasks.Task -> awaited.
-	watched sync.Map
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would

@@ -11,7 +11,6 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
-	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
@@ -72,47 +71,38 @@ func (s *Session) background(f any, name ...string) func(args ...any) *tasks.Tas
 	return func(args ...any) *tasks.Task { return s.watch(run(args...)) }
 }
 
-// watch makes a failure of t show when nobody awaits t at that moment: a
-// move started and not awaited must not fail unseen.
+// watch makes a failure of t show when nobody awaits t at that moment: a move started and not awaited must not fail unseen.
+// It watches through Task.AfterEnd, not a goroutine per task: a loop that
+// starts a hundred thousand tasks must not pay for two goroutines each.
 func (s *Session) watch(t *tasks.Task) *tasks.Task {
 	if s.notify == nil || t == nil || t.Foreground() {
 		return t
 	}
-	if _, loaded := s.watched.LoadOrStore(t, false); loaded {
-		return t
-	}
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				logs.L().Error("task watcher panicked", "panic", v)
-			}
-		}()
-		<-t.Done()
-		awaited, _ := s.watched.LoadAndDelete(t)
-		if t.State() == tasks.Failed && awaited == false {
-			s.notify(fmt.Errorf("task %d %s failed: %w", t.ID(), t.Name(), t.Err()))
-		}
-	}()
+	t.AfterEnd(func() { s.reportUnawaited(t) })
 	return t
 }
 
-// awaiting records that t is awaited, so its failure is the await's to
-// report.
-func (s *Session) awaiting(t *tasks.Task) {
-	if _, ok := s.watched.Load(t); ok {
-		s.watched.Store(t, true)
+// reportUnawaited reports t's failure unless an await has it to report or
+// it was reported already (a task started and then printed at the prompt
+// is watched twice).
+func (s *Session) reportUnawaited(t *tasks.Task) {
+	if t.State() == tasks.Failed && !t.Awaited() && t.ClaimReport() {
+		s.notify(fmt.Errorf("task %d %s failed: %w", t.ID(), t.Name(), t.Err()))
 	}
 }
 
 // named gives the options of a task the user starts: logged, and named
 // if a name was given.
 func named(name []string) []tasks.Option {
-	opts := []tasks.Option{tasks.Logged()}
 	if len(name) > 0 && name[0] != "" {
-		opts = append(opts, tasks.Named(name[0]))
+		return []tasks.Option{tasks.Logged(), tasks.Named(name[0])}
 	}
-	return opts
+	return userTask
 }
+
+// userTask is named's options for an unnamed task, made once: a loop of
+// start(f) must not allocate them each time.
+var userTask = []tasks.Option{tasks.Logged()}
 
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
 func sleep(ctx context.Context, d time.Duration) error {
@@ -155,7 +145,6 @@ func (s *Session) awaitTop(x any) any {
 	if err != nil {
 		panic(abort{err})
 	}
-	s.awaiting(t)
 	s.mu.Lock()
 	ctx := s.cmdCtx
 	s.mu.Unlock()
@@ -182,7 +171,6 @@ func (s *Session) awaitIn(ctx context.Context, x any) any {
 	if err != nil {
 		panic(abort{err})
 	}
-	s.awaiting(t)
 	v, err := t.Await(ctx)
 	if err != nil {
 		panic(abort{err})

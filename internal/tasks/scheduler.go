@@ -117,7 +117,7 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 			l.Debug("task started", "task", t.id, "name", t.name, "foreground", t.foreground)
 		}
 	})
-	go t.run(fn)
+	workers.launch(t, fn)
 	return t
 }
 

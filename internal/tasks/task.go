@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,8 @@ type Task struct {
 	name       string
 	foreground bool
 	logged     bool
+	awaited    atomic.Bool // Await was called
+	reported   atomic.Bool // ClaimReport was called
 	// parent is the task that started t until t ends; then the nearest
 	// ancestor still running, so that t's running descendants stay within
 	// that ancestor while chains of ended tasks are freed.
@@ -60,6 +63,7 @@ type Task struct {
 	mu      sync.Mutex
 	done    chan struct{} // made by the first Done, or at the end if nobody asked
 	over    bool          // the end is complete and done is closed
+	onEnd   []func()      // AfterEnd's functions, until they run
 	state   State
 	result  any
 	err     error
@@ -136,6 +140,33 @@ func (t *Task) Done() <-chan struct{} {
 	return t.done
 }
 
+// AfterEnd arranges for f to run once the task has ended, on the goroutine
+// that ended it, after Done is closed; if the task has ended already, f
+// runs at once on the calling goroutine. f must be short: it is what
+// watches a task without a goroutine waiting on Done for each one. A panic
+// in f is logged, not passed on.
+func (t *Task) AfterEnd(f func()) {
+	t.mu.Lock()
+	if !t.over {
+		t.onEnd = append(t.onEnd, f)
+		t.mu.Unlock()
+		return
+	}
+	t.mu.Unlock()
+	t.runHook(f)
+}
+
+func (t *Task) runHook(f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			t.sched.log(func(l *slog.Logger) {
+				l.Error("a function run after a task's end panicked", "task", t.id, "name", t.name, "panic", fmt.Sprint(v))
+			})
+		}
+	}()
+	f()
+}
+
 // Cancel asks the task to stop, with ErrCancelled as the cause. It returns
 // at once; see the package doc for what follows.
 func (t *Task) Cancel() { t.CancelCause(ErrCancelled) }
@@ -180,6 +211,7 @@ func (t *Task) Err() error {
 // waits for it to end. Awaiting an ended task returns at once, each time
 // with the same result. A task cannot await itself.
 func (t *Task) Await(ctx context.Context) (any, error) {
+	t.awaited.Store(true)
 	done := t.Done()
 	select {
 	case <-done:
@@ -197,6 +229,15 @@ func (t *Task) Await(ctx context.Context) (any, error) {
 	}
 	return t.Result()
 }
+
+// Awaited reports whether Await has been called on the task: its outcome
+// then reaches whoever awaits it, and need not be reported otherwise.
+func (t *Task) Awaited() bool { return t.awaited.Load() }
+
+// ClaimReport returns true the first time it is called and false after:
+// whoever watches tasks to report their failures claims each report, so a
+// failure is told once however many watch it.
+func (t *Task) ClaimReport() bool { return t.reported.CompareAndSwap(false, true) }
 
 // String prints the task for people: <task 3 motor.Home: running>.
 func (t *Task) String() string {
@@ -243,7 +284,12 @@ func (t *Task) end(state State, err error) {
 	} else {
 		close(t.done)
 	}
+	hooks := t.onEnd
+	t.onEnd = nil
 	t.mu.Unlock()
+	for _, f := range hooks {
+		t.runHook(f)
+	}
 }
 
 // checked returns err, or, when err is a nil pointer whose methods panic

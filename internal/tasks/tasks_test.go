@@ -707,3 +707,56 @@ func TestTaskEndsWhenTheLogHandlerPanics(t *testing.T) {
 		t.Errorf("Err() = %v; want the function's error", err)
 	}
 }
+
+// AfterEnd runs its function once the task has ended, with Done closed and
+// the final state set; on an ended task at once; a panic in it is lost,
+// not the process.
+func TestAfterEnd(t *testing.T) {
+	s := newScheduler(t)
+	release := make(chan struct{})
+	task := s.Start(func() error { <-release; return errors.New("jammed") })
+	saw := make(chan string, 2)
+	task.AfterEnd(func() { panic("a watcher's bug") })
+	task.AfterEnd(func() {
+		select {
+		case <-task.Done():
+			saw <- task.State().String()
+		default:
+			saw <- "Done not closed"
+		}
+	})
+	select {
+	case got := <-saw:
+		t.Fatalf("AfterEnd ran before the end: %s", got)
+	default:
+	}
+	close(release)
+	if got := <-saw; got != "failed" {
+		t.Errorf("AfterEnd saw %s; want failed", got)
+	}
+	ran := false
+	task.AfterEnd(func() { ran = true })
+	if !ran {
+		t.Error("AfterEnd on an ended task did not run at once")
+	}
+}
+
+// Goroutines are reused (pool.go), but a task never waits behind another:
+// with many tasks blocked, more tasks start and run at once, also ones
+// started and awaited from inside a blocked task.
+func TestBlockedTasksDelayNoOtherTask(t *testing.T) {
+	s := newScheduler(t)
+	release := make(chan struct{})
+	defer close(release)
+	for range 2 * maxParked {
+		s.Start(func() { <-release })
+	}
+	outer := s.Start(func(ctx context.Context) (any, error) {
+		return s.Start(func() int { return 42 }).Await(ctx)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), long)
+	defer cancel()
+	if v, err := outer.Await(ctx); v != 42 || err != nil {
+		t.Errorf("a task started while %d others block gave %v, %v; want 42, nil", 2*maxParked, v, err)
+	}
+}
