@@ -24,7 +24,7 @@ func TestCompletions(t *testing.T) {
 		{`cm.Param("`, []string{"motion_velocity", "position"}},
 		{"q.Ke", []string{"KeV"}},
 		{"coro", []string{"corofunc"}},
-		{"t.Awa", []string{"Await"}},
+		{"t.Awa", []string{"Await", "Awaited"}},
 		{"gath", []string{"gather"}},
 		{"strings.ToUpper", []string{"ToUpperSpecial"}},
 		{"x := 1 + ", nil},

@@ -100,3 +100,10 @@ func (p *pool) work() {
 		pending = true
 	}
 }
+
+// parkedNow says how many goroutines are parked, for tests.
+func (p *pool) parkedNow() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.parked
+}
