@@ -36,6 +36,10 @@ type ParamSpec struct {
 	// limit. The effective limits are the narrowest of these and the
 	// user's.
 	Limits func() (lower, upper q.Quantity)
+	// Check, if set, refuses a value of the right type before anything
+	// happens, as a unit or limit check does: a selection that is none
+	// of the named positions. Its error is wrapped to name the parameter.
+	Check func(v any) error
 	// From, Via and Motion make a set an operation with those properties
 	// (see Op): a motor's position set is a Motion from standby Via
 	// moving.
@@ -238,7 +242,15 @@ func (p *Parameter) checkSet(v any) error {
 	if err := p.checkType(v); err != nil {
 		return err
 	}
-	return p.checkFinite(v, "")
+	if err := p.checkFinite(v, ""); err != nil {
+		return err
+	}
+	if p.spec.Check != nil {
+		if err := p.spec.Check(v); err != nil {
+			return &DeviceError{Device: p.dev.name, Param: p.name, Err: err}
+		}
+	}
+	return nil
 }
 
 // checkFinite refuses NaN and ±Inf, which only a computation gone wrong

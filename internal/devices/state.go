@@ -14,6 +14,7 @@ const (
 	Opening   State = "opening"
 	Closing   State = "closing"
 	Recording State = "recording"
+	Counting  State = "counting"
 	On        State = "on"
 	Off       State = "off"
 	Error     State = "error"

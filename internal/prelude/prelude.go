@@ -12,11 +12,13 @@ package prelude
 import (
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/counters"
 	"github.com/concert-go/concert/internal/devices/modbus"
 	"github.com/concert-go/concert/internal/devices/monochromators"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/scpi"
+	"github.com/concert-go/concert/internal/devices/selections"
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
@@ -39,6 +41,8 @@ var Packages = []devices.Package{
 	photodiodes.Package,
 	storagerings.Package,
 	xraytubes.Package,
+	selections.Package,
+	counters.Package,
 	scpi.Package,
 	modbus.Package,
 }
