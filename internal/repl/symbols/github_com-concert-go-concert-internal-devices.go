@@ -15,6 +15,7 @@ func init() {
 		"Camel":                   reflect.ValueOf(devices.Camel),
 		"Closed":                  reflect.ValueOf(devices.Closed),
 		"Closing":                 reflect.ValueOf(devices.Closing),
+		"Counting":                reflect.ValueOf(devices.Counting),
 		"DefaultStopTimeout":      reflect.ValueOf(devices.DefaultStopTimeout),
 		"Devices":                 reflect.ValueOf(devices.Devices),
 		"DocTable":                reflect.ValueOf(devices.DocTable),
