@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +163,29 @@ func TestServerKilledMidMove(t *testing.T) {
 				t.Errorf("state after the emergency stop %s; want error", s)
 			}
 		})
+	}
+}
+
+// A hung controller (the server stopped, SIGSTOP) blocks neither ctrl-k
+// nor a cancel: the emergency stop reports the stage within its limit,
+// and the move ends.
+func TestHungServerBlocksNothing(t *testing.T) {
+	srv, addr := servers()["tcp"](t)
+	stage := newStage(t, addr)
+	move := stage.SetPosition(5 * q.MM)
+	waitMoving(t, stage)
+	srv.Pause()
+	defer srv.Resume()
+	report := devices.EmergencyStopAllWithin(ctx, 200*time.Millisecond)
+	reported := slices.Contains(report.TimedOut, "stage")
+	for _, f := range report.Failed {
+		reported = reported || f.Device == "stage"
+	}
+	if !reported {
+		t.Errorf("ctrl-k report: %s; want stage timed out or failed", report)
+	}
+	if _, err := move.Await(ctx); err == nil {
+		t.Fatal("the move to a hung controller succeeded")
 	}
 }
 
