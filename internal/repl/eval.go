@@ -7,6 +7,7 @@ import (
 	"go/scanner"
 	"io"
 	"maps"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -53,6 +54,7 @@ type Session struct {
 	funcs      []funcDoc
 	names      map[string]bool
 	types      map[string]string // declared types with their source
+	imported   map[string]string // import path -> name, the prelude's and the session's
 }
 
 // abort carries an error out of interpreted code: a top-level await whose
@@ -75,17 +77,26 @@ type Options struct {
 // NewSession makes an interpreter with the prelude in scope.
 func NewSession(o Options) (*Session, error) {
 	s := &Session{
-		out:    o.Stdout,
-		loader: o.Loader,
-		notify: o.Notify,
-		loaded: map[string]bool{},
-		names:  map[string]bool{},
-		types:  map[string]string{},
+		out:      o.Stdout,
+		loader:   o.Loader,
+		notify:   o.Notify,
+		loaded:   map[string]bool{},
+		names:    map[string]bool{},
+		types:    map[string]string{},
+		imported: map[string]string{},
+	}
+	if p, err := prepare(item{text: preludeSource, line: 1, col: 1, decl: true}, "", nil); err == nil {
+		for _, is := range p.imports {
+			s.imported[is.path] = is.name
+		}
 	}
 	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
 	s.in = interp.New(interp.Options{
 		Stdin:  strings.NewReader(""),
 		Stdout: o.Stdout,
+		// Sessions read data paths and facility settings from the real
+		// environment; yaegi gives an empty one unless told (issue 15).
+		Env:    os.Environ(),
 		Stderr: &panicFilter{s: s, w: o.Stderr},
 	})
 	for _, syms := range []interp.Exports{stdlib.Symbols, s.guardedStdlib(), symbols.Symbols, s.prelude()} {
@@ -289,6 +300,10 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 			_, err = s.evalText(p.plain, file)
 		}
 		return err
+	case kindDecl:
+		if len(p.imports) > 0 {
+			return s.importNew(p, file)
+		}
 	case kindAwaitAssign:
 		if _, err := s.evalText(p.text, file); err != nil {
 			return err
@@ -320,6 +335,41 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 		}
 	}
 	return err
+}
+
+// importNew imports the packages of an import declaration that the
+// session has not imported yet. yaegi refuses a second import of a path
+// ("context/_.go redeclared in this block"), but pasted Go code always
+// starts with its imports, and Go's own rule is per file: an import the
+// session already has is harmless.
+func (s *Session) importNew(p *prepared, file string) error {
+	var specs []importSpec
+	s.mu.Lock()
+	for _, is := range p.imports {
+		if name, ok := s.imported[is.path]; ok && name == is.name {
+			continue
+		}
+		specs = append(specs, is)
+	}
+	s.mu.Unlock()
+	if len(specs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("import (")
+	for _, is := range specs {
+		b.WriteString(is.text + "\n")
+	}
+	b.WriteString(")")
+	if _, err := s.evalText(b.String(), file); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	for _, is := range specs {
+		s.imported[is.path] = is.name
+	}
+	s.mu.Unlock()
+	return nil
 }
 
 // bind gives x := await t the awaited value with its dynamic type, so that

@@ -40,7 +40,7 @@ func (s *Session) prelude() interp.Exports {
 		"Task":       reflect.ValueOf((*tasks.Task)(nil)),
 		"start":      reflect.ValueOf(s.start),
 		"background": reflect.ValueOf(s.background),
-		"gather":     reflect.ValueOf(tasks.GatherTask),
+		"gather":     reflect.ValueOf(gather),
 		"sleep":      reflect.ValueOf(sleep),
 		"exclusive":  reflect.ValueOf(devices.ExclusiveOf),
 		"dstate":     reflect.ValueOf(s.dstate),
@@ -55,12 +55,23 @@ func (s *Session) prelude() interp.Exports {
 		"_aw_":   reflect.ValueOf(s.awaitTop),
 		"_awc":   reflect.ValueOf(s.awaitIn),
 		"_show_": reflect.ValueOf(s.show),
+		"_call_": reflect.ValueOf(s.showCall),
+		"_all_":  reflect.ValueOf(anySlice),
 		"_last_": reflect.ValueOf(s.lastValue),
 	}}
 }
 
 // start runs f as a background task, named name if given; see tasks.Start.
+// A task is already running: start gives it back, as Concert's
+// start(future) does; so does an operation without its parentheses
+// (start(motor.Home)).
 func (s *Session) start(f any, name ...string) *tasks.Task {
+	if t, ok := f.(*tasks.Task); ok && t != nil {
+		return s.watch(t)
+	}
+	if t := callOperation(f); t != nil {
+		return s.watch(t)
+	}
 	return s.watch(tasks.Start(f, named(name)...))
 }
 
@@ -131,10 +142,56 @@ func asTask(x any) (*tasks.Task, error) {
 	case nil:
 		return nil, fmt.Errorf("await: nothing to wait for (nil)")
 	}
+	if t := callOperation(x); t != nil {
+		return t, nil
+	}
 	if reflect.TypeOf(x).Kind() == reflect.Func {
 		return tasks.Start(x), nil
 	}
 	return nil, fmt.Errorf("cannot await a %T: await a task, such as motor.Home() or start(f)", x)
+}
+
+// gather is tasks.GatherTask with operations without parentheses
+// (gather(motor.Home, shutter.Open)) called, as await calls them.
+func gather(items ...any) *tasks.Task {
+	for i, it := range items {
+		if t := callOperation(it); t != nil {
+			items[i] = t
+		}
+	}
+	return tasks.GatherTask(items...)
+}
+
+// anySlice is a slice of any element type as a []any: gather(ts...) with
+// ts a []*Task, as the README offers.
+func anySlice(x any) []any {
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		panic(abort{fmt.Errorf("gather(x...) needs a slice, not a %T", x)})
+	}
+	out := make([]any, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).Interface()
+	}
+	return out
+}
+
+var taskType = reflect.TypeFor[*tasks.Task]()
+
+// callOperation calls x if it is an operation without its parentheses
+// (motor.Home: a func() *Task) and returns the task that starts. Started
+// as a function of its own, its result would be the operation's task,
+// still running, and await would return at once with the motor not homed.
+func callOperation(x any) *tasks.Task {
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return nil
+	}
+	if ft := v.Type(); ft.NumIn() != 0 || ft.NumOut() != 1 || ft.Out(0) != taskType {
+		return nil
+	}
+	t, _ := v.Call(nil)[0].Interface().(*tasks.Task)
+	return t
 }
 
 // awaitTop is await at the top level of a command: it waits with the
@@ -204,6 +261,19 @@ func (s *Session) show(vals ...any) {
 			fmt.Fprintln(s.out, text)
 		}
 	}
+}
+
+// showCall is show for a call typed as a command: an error it returns
+// (SetLimits with the limits the wrong way round) is the command's error,
+// so that a session file with it fails to load instead of running
+// without what the call should have done.
+func (s *Session) showCall(vals ...any) {
+	if n := len(vals); n > 0 {
+		if err, ok := vals[n-1].(error); ok && err != nil {
+			panic(abort{err})
+		}
+	}
+	s.show(vals...)
 }
 
 // printTasks is tasks(): the running tasks, oldest first.

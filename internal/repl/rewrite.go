@@ -19,6 +19,8 @@ const (
 	awaitTop  = "_aw_(" // await at the top level: the command's context
 	awaitFunc = "_awc(" // await inside a function: its ctx
 	showFunc  = "_show_("
+	allFunc   = "_all_("  // a slice as []any, for gather(ts...)
+	callFunc  = "_call_(" // _show_ for a call: a non-nil error it returns fails the command
 	lastFunc  = "_last_()"
 )
 
@@ -49,6 +51,13 @@ type prepared struct {
 	// definition loop" on the first with an interface T of the session.
 	varSplit []string
 	pkgs     []string // names used as pkg.Name that may be unimported packages
+	imports  []importSpec
+}
+
+// importSpec is one package an import declaration names: its name in the
+// session, its path and its text with a position directive.
+type importSpec struct {
+	name, path, text string
 }
 
 // typeDecl is one declared type with its source, as written.
@@ -237,6 +246,14 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					copyLoopVars(n, n.Body, copies)
 				}
 			}
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if call, ok := ast.Unparen(l).(*ast.CallExpr); ok {
+					fail(l.Pos(), cannotAssign(call, n, func(e ast.Node) string {
+						return string(holder[offset(e.Pos()):offset(e.End())])
+					}))
+				}
+			}
 		case *ast.GoStmt:
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
 		case *ast.DeferStmt:
@@ -259,6 +276,13 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					end := offset(n.Rparen)
 					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", arg.Name)})
 				}
+			}
+			// gather(ts...) with ts a []*Task: yaegi passes a slice to a
+			// compiled ...any only if it is a []any.
+			if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "gather" && n.Ellipsis.IsValid() {
+				last := n.Args[len(n.Args)-1]
+				edits = append(edits, edit{offset(last.Pos()), offset(last.Pos()), allFunc},
+					edit{offset(last.End()), offset(last.End()), ")"})
 			}
 			if check != nil {
 				if msg := check(n, string(holder[offset(n.Pos()):offset(n.End())])); msg != "" {
@@ -326,6 +350,18 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					p.types = append(p.types, typeDecl{ts.Name.Name, text, at.Line, at.Column})
 				}
 			}
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+				for _, spec := range gd.Specs {
+					is := spec.(*ast.ImportSpec)
+					path, _ := strconv.Unquote(is.Path.Value)
+					name := path[strings.LastIndex(path, "/")+1:]
+					if is.Name != nil {
+						name = is.Name.Name
+					}
+					p.imports = append(p.imports, importSpec{name, path,
+						directiveAt(is.Pos()) + string(holder[offset(is.Pos()):offset(is.End())])})
+				}
+			}
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
 				sig := string(holder[offset(fd.Pos()):offset(fd.Type.End())])
 				doc := it.doc
@@ -356,7 +392,11 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		if funcLitCall(st.X) {
 			p.plain = "{" + p.text + "}"
 		}
-		p.text = directive + showFunc + directive + expr + ")"
+		show := showFunc
+		if _, ok := ast.Unparen(st.X).(*ast.CallExpr); ok {
+			show = callFunc
+		}
+		p.text = directive + show + directive + expr + ")"
 	case *ast.AssignStmt:
 		for _, r := range st.Rhs {
 			at := fset.Position(r.Pos())
@@ -400,6 +440,31 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		}
 	}
 	return p, nil
+}
+
+// cannotAssign explains why a call's result cannot be assigned to, and
+// what sets the value: yaegi accepted motor.Position() = 3 * q.MM and did
+// nothing (v0.16.1), where Go refuses it.
+func cannotAssign(call *ast.CallExpr, as *ast.AssignStmt, text func(ast.Node) string) string {
+	msg := fmt.Sprintf("cannot assign to %s (the value a call returns)", text(call))
+	value := "v"
+	if len(as.Rhs) == len(as.Lhs) && as.Tok == token.ASSIGN {
+		value = text(as.Rhs[slices.IndexFunc(as.Lhs, func(e ast.Expr) bool { return ast.Unparen(e) == call })])
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return msg
+	}
+	recv := text(sel.X)
+	switch {
+	case sel.Sel.Name == "Param" && len(call.Args) == 1:
+		if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			return fmt.Sprintf("%s: write await %s.Set(%s)", msg, text(call), value)
+		}
+	case len(call.Args) == 0:
+		return fmt.Sprintf("%s: write await %s.Set%s(%s)", msg, recv, sel.Sel.Name, value)
+	}
+	return msg
 }
 
 // awaitOffsets finds the await keywords of src: the identifier await

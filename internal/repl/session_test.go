@@ -33,6 +33,11 @@ func TestSessions(t *testing.T) {
 		want:   "Sorry, " + "SESSIONS/broken.go:5:10: undefined: nope\n",
 		status: 1,
 	}, {
+		name:   "an error a call returns fails the load",
+		args:   []string{"start", "bad_limits", "--non-interactive"},
+		want:   "Sorry, m8.position: lower limit 5 mm > upper limit -5 mm\n",
+		status: 1,
+	}, {
 		name: "non-interactive runs the session and exits",
 		args: []string{"start", "uses_base", "--non-interactive"},
 		// stdin is not read
