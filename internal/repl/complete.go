@@ -112,7 +112,7 @@ func (s *Session) members(name string) []prompt.Suggest {
 		}
 		return sortSuggest(list)
 	}
-	v, ok := s.in.Globals()[name]
+	v, ok := s.global(name)
 	if !ok || !v.IsValid() {
 		return nil
 	}
@@ -152,7 +152,7 @@ func (s *Session) members(name string) []prompt.Suggest {
 // paramNames lists the parameters of a device variable, by calling its
 // Params method.
 func (s *Session) paramNames(name string) []prompt.Suggest {
-	v, ok := s.in.Globals()[name]
+	v, ok := s.global(name)
 	if !ok || !v.IsValid() {
 		return nil
 	}

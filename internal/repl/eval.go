@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/scanner"
+	"go/token"
 	"io"
 	"maps"
 	"os"
@@ -55,6 +56,7 @@ type Session struct {
 	names      map[string]bool
 	types      map[string]string // declared types with their source
 	imported   map[string]string // import path -> name, the prelude's and the session's
+	learned    map[string]string // operation -> the type its await gave (awaitType)
 }
 
 // abort carries an error out of interpreted code: a top-level await whose
@@ -84,6 +86,7 @@ func NewSession(o Options) (*Session, error) {
 		names:    map[string]bool{},
 		types:    map[string]string{},
 		imported: map[string]string{},
+		learned:  map[string]string{},
 	}
 	if p, err := prepare(item{text: preludeSource, line: 1, col: 1, decl: true}, "", nil); err == nil {
 		for _, is := range p.imports {
@@ -209,7 +212,7 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits})
+		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits, awaitType: s.awaitType, void: s.void})
 		if err != nil {
 			return err
 		}
@@ -228,7 +231,12 @@ func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error 
 	err := s.evalKind(ctx, p, file)
 	if err != nil {
 		if pkg, path := s.unimported(p); pkg != "" {
-			return &Error{File: file, Msg: fmt.Sprintf("undefined: %s (import %s first)", pkg, path)}
+			at := p.pkgAt[pkg]
+			return &Error{File: file, Line: at[0], Col: at[1], Msg: fmt.Sprintf("undefined: %s (import %s first)", pkg, path)}
+		}
+		var e *Error
+		if errors.As(err, &e) {
+			s.explainAny(p, e)
 		}
 	}
 	return err
@@ -250,9 +258,10 @@ func (s *Session) checkTypes(p *prepared, file string) error {
 	return nil
 }
 
-// unimported finds a standard package that a failed item uses without
-// importing it; yaegi says "undefined" for some uses and panics on others
-// (var wg sync.WaitGroup). It gives the name and the import path(s).
+// unimported finds a package (standard or concert's own) that a failed
+// item uses without importing it; yaegi says "undefined" for some uses and
+// panics on others (var wg sync.WaitGroup, a struct field devices.Base).
+// It gives the name and the import path(s).
 func (s *Session) unimported(p *prepared) (name, path string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -260,29 +269,33 @@ func (s *Session) unimported(p *prepared) (name, path string) {
 		if _, ok := preludePackages[n]; ok || s.names[n] {
 			continue
 		}
-		if paths := stdlibPaths[n]; len(paths) > 0 {
+		if paths := packagePaths[n]; len(paths) > 0 {
 			return n, `"` + strings.Join(paths, `" or "`) + `"`
 		}
 	}
 	return "", ""
 }
 
-// stdlibPaths maps a standard package's name to its import paths (rand:
-// crypto/rand, math/rand).
-var stdlibPaths = func() map[string][]string {
+// packagePaths maps the name of a package the shell can import to its
+// import paths (rand: crypto/rand, math/rand).
+var packagePaths = func() map[string][]string {
 	m := map[string][]string{}
-	for key := range stdlib.Symbols {
-		// Keys are "import/path/name".
-		i := strings.LastIndex(key, "/")
-		if i < 0 {
-			continue
+	add := func(syms interp.Exports, internal bool) {
+		for key := range syms {
+			// Keys are "import/path/name".
+			i := strings.LastIndex(key, "/")
+			if i < 0 {
+				continue
+			}
+			path, name := key[:i], key[i+1:]
+			if (!internal && strings.Contains(path, "internal")) || strings.HasPrefix(name, "_") {
+				continue
+			}
+			m[name] = append(m[name], path)
 		}
-		path, name := key[:i], key[i+1:]
-		if strings.Contains(path, "internal") || strings.HasPrefix(name, "_") {
-			continue
-		}
-		m[name] = append(m[name], path)
 	}
+	add(stdlib.Symbols, false)
+	add(symbols.Symbols, true) // concert's own packages live under internal/
 	for _, paths := range m {
 		slices.Sort(paths)
 	}
@@ -387,6 +400,11 @@ func (s *Session) bind(p *prepared, v any, file string) error {
 		if ok {
 			_, err := s.evalText(fmt.Sprintf("%s %s %s.(%s)", p.lhs, op, lastFunc, typ), file)
 			if err == nil {
+				if p.awaitKey != "" {
+					s.mu.Lock()
+					s.learned[p.awaitKey] = typ
+					s.mu.Unlock()
+				}
 				return nil
 			}
 			logs.L().Debug("await: binding with the dynamic type failed", "type", typ, "err", err)
@@ -583,4 +601,31 @@ func Check(filename string, src []byte) error {
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "\n"))
+}
+
+// global is the value of the session's variable name. yaegi's Globals
+// panics (index out of range) once an input that failed to compile left a
+// name declared without a slot; then the name is evaluated instead.
+func (s *Session) global(name string) (reflect.Value, bool) {
+	if v, ok, panicked := s.globals(name); !panicked {
+		return v, ok
+	}
+	s.mu.Lock()
+	known := s.names[name]
+	s.mu.Unlock()
+	if !known || !token.IsIdentifier(name) {
+		return reflect.Value{}, false
+	}
+	v, err := s.evalText(name, "")
+	return v, err == nil && v.IsValid()
+}
+
+func (s *Session) globals(name string) (v reflect.Value, ok, panicked bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok, panicked = reflect.Value{}, false, true
+		}
+	}()
+	v, ok = s.in.Globals()[name]
+	return v, ok, false
 }

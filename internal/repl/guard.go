@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/repl/symbols"
 )
@@ -126,7 +127,7 @@ func (s *Session) methodParams(recv ast.Expr, method string) []reflect.Type {
 	if !ok {
 		return nil
 	}
-	v, ok := s.in.Globals()[id.Name]
+	v, ok := s.global(id.Name)
 	if !ok || !v.IsValid() {
 		return nil
 	}
@@ -143,4 +144,64 @@ func (s *Session) methodParams(recv ast.Expr, method string) []reflect.Type {
 		params[i] = ft.In(i)
 	}
 	return params
+}
+
+// awaitType gives the type of what await x gives, when x is an operation
+// of a variable of the session, recv.Op(...), and the session knows it:
+// learned from an earlier x := await of the same operation at the prompt,
+// or, for recv.GetX(), the unit of the parameter x. The key names the
+// operation by the receiver's type, for learning.
+func (s *Session) awaitType(x ast.Expr) (typ, key string) {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return "", ""
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return "", ""
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return "", ""
+	}
+	v, ok := s.global(id.Name)
+	for ok && v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !ok || !v.IsValid() || !v.CanInterface() {
+		return "", ""
+	}
+	key = v.Type().String() + "." + sel.Sel.Name
+	s.mu.Lock()
+	typ = s.learned[key]
+	s.mu.Unlock()
+	if typ != "" {
+		return typ, key
+	}
+	name, isGet := strings.CutPrefix(sel.Sel.Name, "Get")
+	d, isDev := v.Interface().(interface{ Params() []*devices.Parameter })
+	if !isGet || !isDev {
+		return "", key
+	}
+	for _, p := range d.Params() {
+		if camel(p.Name()) != name || p.Unit() == nil {
+			continue
+		}
+		if typ, ok := typeExpr(reflect.TypeOf(p.Unit())); ok {
+			return typ, key
+		}
+	}
+	return "", key
+}
+
+// camel is a parameter's name as its methods spell it: motion_velocity,
+// MotionVelocity.
+func camel(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
 }

@@ -46,6 +46,7 @@ func (s *Session) prelude() interp.Exports {
 		"dstate":     reflect.ValueOf(s.dstate),
 		"ddoc":       reflect.ValueOf(s.ddoc),
 		"tasks":      reflect.ValueOf(s.printTasks),
+		"taskList":   reflect.ValueOf(taskList),
 		"pdoc":       reflect.ValueOf(s.pdoc),
 		"help":       reflect.ValueOf(s.help),
 		"load":       reflect.ValueOf(loadStub),
@@ -297,6 +298,19 @@ func (s *Session) printTasks() {
 	w.Flush()
 }
 
+// taskList is the running tasks, oldest first, without the command
+// asking: what tasks() prints, as a value.
+func taskList() []*tasks.Task {
+	self := tasks.Current()
+	var list []*tasks.Task
+	for _, t := range tasks.List() {
+		if t != self {
+			list = append(list, t)
+		}
+	}
+	return list
+}
+
 // pdoc prints the functions the session declared, with their doc comments.
 func (s *Session) pdoc() {
 	s.mu.Lock()
@@ -343,7 +357,7 @@ var helpText = `Type Go. Results of expressions are printed; declarations and st
   gather(a, b, ...)    a task that waits for all and gives their results in order
   sleep(ctx, d)        wait for d inside a task, cancellable
   exclusive(f, devs)   run f as a task with exclusive access to devices/parameters
-  tasks()              the running tasks
+  tasks()              print the running tasks; taskList() returns them
   dstate(), ddoc()     the devices' state and documentation
   pdoc()               the functions this session declared, with their doc
   load("name")         run another session once

@@ -37,20 +37,27 @@ const (
 
 // prepared is one item rewritten for yaegi.
 type prepared struct {
-	kind   kind
-	text   string   // Go for yaegi, starting with a /*line*/ directive
-	plain  string   // kindExpr: the same without printing, for void calls
-	load   string   // kindLoad: the session name
-	lhs    string   // kindAwaitAssign: the variable
-	define bool     // kindAwaitAssign: := rather than =
-	rhs    []string // an assignment's right-hand sides, to explain yaegi's errors
-	names  []string
-	funcs  []funcDoc
-	types  []typeDecl // the types an item declares, to refuse a changed one
+	kind  kind
+	text  string // Go for yaegi, starting with a /*line*/ directive
+	plain string // kindExpr: the same without printing, for void calls
+	load  string // kindLoad: the session name
+	lhs   string // kindAwaitAssign: the variable
+	// awaitKey is kindAwaitAssign's operation (Session.awaitType), to
+	// learn the type of its result by.
+	awaitKey string
+	define   bool     // kindAwaitAssign: := rather than =
+	rhs      []string // an assignment's right-hand sides, to explain yaegi's errors
+	names    []string
+	funcs    []funcDoc
+	types    []typeDecl // the types an item declares, to refuse a changed one
 	// varSplit is var x T = v as var x T; x = v, for yaegi's "variable
 	// definition loop" on the first with an interface T of the session.
 	varSplit []string
-	pkgs     []string // names used as pkg.Name that may be unimported packages
+	pkgs     []string          // names used as pkg.Name that may be unimported packages
+	pkgAt    map[string][2]int // where each of pkgs is first used: line, col
+	src      string            // the item as written, to explain errors by
+	line     int               // where src starts
+	col      int
 	imports  []importSpec
 }
 
@@ -97,6 +104,12 @@ type hooks struct {
 	// units is the unit guard's pass over the whole item: constants of a
 	// unit to wrap, and a refusal (Session.checkUnits).
 	units func(f *ast.File, text func(ast.Node) string) ([]unitWrap, token.Pos, string)
+	// awaitType gives the type of what awaiting x gives, where the
+	// session knows it, and a key to learn it by (Session.awaitType).
+	awaitType func(x ast.Expr) (typ, key string)
+	// void says why a call of the function name has no value to use, if
+	// it has no results (Session.void).
+	void func(name string) string
 }
 
 // prepare parses one item, rewrites its awaits and checks it. file and
@@ -105,7 +118,6 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 	if h == nil {
 		h = &hooks{}
 	}
-	check := h.check
 	awaits := awaitOffsets(it.text)
 	holder := []byte(it.text)
 	for _, off := range awaits {
@@ -145,7 +157,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		return u, found
 	}
 
-	p := &prepared{}
+	p := &prepared{src: it.text, line: it.line, col: it.col, pkgAt: map[string][2]int{}}
 	type edit struct {
 		off, end int
 		text     string
@@ -203,6 +215,30 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		end := offset(body.Rbrace)
 		edits = append(edits, edit{end, end, "}();" + directiveAt(body.Rbrace)})
 	}
+	// checkValues refuses a call of a function without results used as a
+	// value: yaegi ends len(tasks()) in an internal nil-pointer panic.
+	checkValues := func(vals ...ast.Expr) {
+		for _, v := range vals {
+			call, ok := ast.Unparen(v).(*ast.CallExpr)
+			if !ok || h.void == nil {
+				continue
+			}
+			if fn, ok := call.Fun.(*ast.Ident); ok {
+				if msg := h.void(fn.Name); msg != "" {
+					fail(call.Pos(), msg)
+				}
+			}
+		}
+	}
+	typed := map[*ast.UnaryExpr]string{} // awaits whose result type is known
+	// whole reports the statement that is the whole item.
+	whole := func(n ast.Stmt) bool {
+		if it.decl {
+			return false
+		}
+		list := f.Decls[0].(*ast.FuncDecl).Body.List
+		return len(list) == 1 && list[0] == n
+	}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -247,6 +283,15 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				}
 			}
 		case *ast.AssignStmt:
+			checkValues(n.Rhs...)
+			if u, ok := isAwait(n.Rhs[0]); ok && len(n.Lhs) == 1 && len(n.Rhs) == 1 && h.awaitType != nil && !whole(n) {
+				// Only a top-level x := await t is bound by its value's
+				// type (kindAwaitAssign); elsewhere the type must be known
+				// before the code runs.
+				if typ, _ := h.awaitType(u.X); typ != "" {
+					typed[u] = typ
+				}
+			}
 			for _, l := range n.Lhs {
 				if call, ok := ast.Unparen(l).(*ast.CallExpr); ok {
 					fail(l.Pos(), cannotAssign(call, n, func(e ast.Node) string {
@@ -254,6 +299,12 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					}))
 				}
 			}
+		case *ast.BinaryExpr:
+			checkValues(n.X, n.Y)
+		case *ast.ReturnStmt:
+			checkValues(n.Results...)
+		case *ast.ValueSpec:
+			checkValues(n.Values...)
 		case *ast.GoStmt:
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
 		case *ast.DeferStmt:
@@ -267,6 +318,8 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		case *ast.SelectorExpr:
 			if id, ok := n.X.(*ast.Ident); ok && id.Obj == nil && !slices.Contains(p.pkgs, id.Name) {
 				p.pkgs = append(p.pkgs, id.Name)
+				at := fset.Position(id.Pos())
+				p.pkgAt[id.Name] = [2]int{at.Line, at.Column}
 			}
 		case *ast.CallExpr:
 			// start(corofunc) names its task corofunc: a function the
@@ -277,6 +330,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", arg.Name)})
 				}
 			}
+			checkValues(n.Args...)
 			// gather(ts...) with ts a []*Task: yaegi passes a slice to a
 			// compiled ...any only if it is a []any.
 			if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "gather" && n.Ellipsis.IsValid() {
@@ -284,8 +338,8 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				edits = append(edits, edit{offset(last.Pos()), offset(last.Pos()), allFunc},
 					edit{offset(last.End()), offset(last.End()), ")"})
 			}
-			if check != nil {
-				if msg := check(n, string(holder[offset(n.Pos()):offset(n.End())])); msg != "" {
+			if h.check != nil {
+				if msg := h.check(n, string(holder[offset(n.Pos()):offset(n.End())])); msg != "" {
 					fail(n.Pos(), msg)
 				}
 			}
@@ -301,7 +355,11 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			default:
 				fail(u.Pos(), "await inside a function needs its context: declare the function as func(ctx context.Context) ...")
 			}
-			edits = append(edits, edit{offset(u.End()), offset(u.End()), ")"})
+			closing := ")"
+			if typ, ok := typed[u]; ok {
+				closing += ".(" + typ + ")"
+			}
+			edits = append(edits, edit{offset(u.End()), offset(u.End()), closing})
 		}
 		return true
 	}
@@ -423,6 +481,9 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		}
 		p.kind = kindAwaitAssign
 		p.lhs, p.define = id.Name, st.Tok == token.DEFINE
+		if u, _ := isAwait(st.Rhs[0]); h.awaitType != nil {
+			_, p.awaitKey = h.awaitType(u.X)
+		}
 		at := fset.Position(st.Rhs[0].Pos())
 		p.text = fmt.Sprintf("/*line :%d:%d*/", at.Line, at.Column) +
 			apply(offset(st.Rhs[0].Pos()), offset(st.Rhs[0].End()))

@@ -38,6 +38,11 @@ func TestSessions(t *testing.T) {
 		want:   "Sorry, m8.position: lower limit 5 mm > upper limit -5 mm\n",
 		status: 1,
 	}, {
+		name:   "an unimported package in a struct field names the file and line",
+		args:   []string{"start", "unimported", "--non-interactive"},
+		want:   "Sorry, SESSIONS/unimported.go:6:2: undefined: devices (import \"github.com/concert-go/concert/internal/devices\" first)\n",
+		status: 1,
+	}, {
 		name: "non-interactive runs the session and exits",
 		args: []string{"start", "uses_base", "--non-interactive"},
 		// stdin is not read
