@@ -94,15 +94,7 @@ func quit(t *testing.T, term *ptytest.Term) {
 	t.Helper()
 	term.Send([]byte{0x04})
 	st := term.Wait(e2eWait)
-	if st.ExitCode() == 66 && ptytest.OnlyYaegiRaces(term.Output()) {
-		// A race-built binary reports races inside yaegi between
-		// interpreted code running on a task's goroutine (a background
-		// loop, a watchdog's check, an evaluation the interpreter stop
-		// abandoned) and the next evaluation at the prompt: yaegi's frames
-		// are not safe for that, and it offers no lock. Reported to the
-		// shell; ours would fail here.
-		t.Logf("known race inside yaegi: interpreted code on a task goroutine during an evaluation")
-	} else if st.ExitCode() != 0 {
+	if st.ExitCode() != 0 {
 		t.Errorf("exit status after ctrl-d = %d; want 0\n%s", st.ExitCode(), term.Output())
 	}
 	if before, after := term.SttyBefore(), term.Stty(); before != after {

@@ -219,30 +219,3 @@ func TestScreenAfterExit(t *testing.T) {
 		t.Errorf("screen after exit = %q; want %q", got, "bye")
 	}
 }
-
-func TestOnlyYaegiRaces(t *testing.T) {
-	report := func(first, second string) string {
-		return "==================\nWARNING: DATA RACE\nWrite at 0x00c0000da0d0 by goroutine 46:\n  " + first +
-			"()\n      /x.go:1\n\nPrevious read at 0x00c0000da0d0 by goroutine 40:\n  " + second + "()\n      /y.go:2\n==================\n"
-	}
-	yaegi := "github.com/traefik/yaegi/interp.(*Interpreter).resizeFrame"
-	ours := "github.com/concert-go/concert/internal/repl.(*Session).evalText"
-	tests := []struct {
-		name, out string
-		want      bool
-	}{
-		{"no race", "tutorial > ", false},
-		{"inside yaegi", report(yaegi, "github.com/traefik/yaegi/interp.valueGenerator.func2"), true},
-		{"one access ours", report(yaegi, ours), false},
-		{"a second race ours", report(yaegi, yaegi) + report(ours, ours), false},
-		{"runtime frame first", report("runtime.slicecopy()\n      /r.go:1\n  "+yaegi, yaegi), true},
-		{"runtime frame, then ours", report("runtime.slicecopy()\n      /r.go:1\n  "+ours, yaegi), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := OnlyYaegiRaces(tt.out); got != tt.want {
-				t.Errorf("OnlyYaegiRaces = %v; want %v", got, tt.want)
-			}
-		})
-	}
-}

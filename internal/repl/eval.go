@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
@@ -39,6 +40,10 @@ type Session struct {
 	loader Loader
 	notify func(error)
 	decls  declIndex // what the session declared, for the unit guard and completion (unitguard.go)
+	// gate keeps evaluations and interpreted code on other goroutines
+	// apart; held is true while an evaluation holds it alone.
+	gate gate
+	held atomic.Bool
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
@@ -121,6 +126,10 @@ func (s *Session) guardedStdlib() interp.Exports {
 	timeSyms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
 		return time.AfterFunc(d, s.guarded("time.AfterFunc", f))
 	})
+	timeSyms["Sleep"] = reflect.ValueOf(func(d time.Duration) {
+		defer s.gate.pause()()
+		time.Sleep(d)
+	})
 	contextSyms := maps.Clone(stdlib.Symbols["context/context"])
 	contextSyms["AfterFunc"] = reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
 		return context.AfterFunc(ctx, s.guarded("context.AfterFunc", f))
@@ -130,6 +139,7 @@ func (s *Session) guardedStdlib() interp.Exports {
 
 // guarded wraps a callback that runs on a goroutine of its own.
 func (s *Session) guarded(what string, f func()) func() {
+	f = s.gate.wrap(f).(func())
 	return func() {
 		defer func() {
 			if v := recover(); v != nil {
@@ -307,10 +317,10 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 	case kindLoad:
 		return s.load(ctx, p.load)
 	case kindExpr:
-		_, err := s.evalText(p.text, file)
+		_, err := s.evalRun(p.text, file)
 		if err != nil && strings.HasSuffix(err.Error(), "as type ()") {
 			// A call without results: nothing to print.
-			_, err = s.evalText(p.plain, file)
+			_, err = s.evalRun(p.plain, file)
 		}
 		return err
 	case kindDecl:
@@ -318,7 +328,7 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 			return s.importNew(p, file)
 		}
 	case kindAwaitAssign:
-		if _, err := s.evalText(p.text, file); err != nil {
+		if _, err := s.evalRun(p.text, file); err != nil {
 			return err
 		}
 		s.mu.Lock()
@@ -326,11 +336,15 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 		s.mu.Unlock()
 		return s.bind(p, v, file)
 	}
-	_, err := s.evalText(p.text, file)
+	run := s.evalRun
+	if p.kind == kindDecl {
+		run = s.evalText // declarations only: no statement can mark anything
+	}
+	_, err := run(p.text, file)
 	var e *Error
 	if errors.As(err, &e) && e.Msg == "variable definition loop" && p.varSplit != nil {
 		if _, err = s.evalText(p.varSplit[0], file); err == nil {
-			_, err = s.evalText(p.varSplit[1], file)
+			_, err = s.evalRun(p.varSplit[1], file)
 		}
 	}
 	if errors.As(err, &e) && e.Msg == "constant definition loop" {
@@ -435,12 +449,50 @@ func (s *Session) sessionType(t reflect.Type) (string, bool) {
 	return "", false
 }
 
-// evalText is the one place the interpreter runs code.
+// evalRun evaluates statements: the gate is held alone while yaegi
+// compiles them and sets its global frame up, and open while they run
+// (see gate): _rel_ and _acq_ around them mark the two moments.
+func (s *Session) evalRun(text, file string) (reflect.Value, error) {
+	return s.evalText(releaseFunc+text+"\n"+acquireFunc, file)
+}
+
+// release is _rel_: the command's own code starts to run.
+func (s *Session) release() {
+	if s.held.Swap(false) {
+		s.gate.mu.Unlock()
+	}
+}
+
+// acquire is _acq_: the command's code has run; yaegi writes the global
+// frame again before the evaluation ends.
+func (s *Session) acquire() {
+	s.mu.Lock()
+	ctx := s.cmdCtx
+	s.mu.Unlock()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if s.gate.lock(ctx) == nil {
+		s.held.Store(true)
+	}
+}
+
+// evalText is the one place the interpreter runs code. It holds the gate
+// alone (see gate) unless the code releases it.
 func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	s.mu.Lock()
 	s.panicPos = ""
 	ctx := s.evalCtx
+	cmd := s.cmdCtx
 	s.mu.Unlock()
+	if cmd == nil {
+		cmd = context.Background()
+	}
+	if err := s.gate.lock(cmd); err != nil {
+		return reflect.Value{}, err
+	}
+	s.held.Store(true)
+	defer s.release()
 	v, err := s.in.EvalWithContext(ctx, text)
 	if err != nil {
 		return v, s.userError(err, file)

@@ -40,9 +40,9 @@ func (s *Session) prelude() interp.Exports {
 		"Task":       reflect.ValueOf((*tasks.Task)(nil)),
 		"start":      reflect.ValueOf(s.start),
 		"background": reflect.ValueOf(s.background),
-		"gather":     reflect.ValueOf(gather),
-		"sleep":      reflect.ValueOf(sleep),
-		"exclusive":  reflect.ValueOf(devices.ExclusiveOf),
+		"gather":     reflect.ValueOf(s.gather),
+		"sleep":      reflect.ValueOf(s.sleep),
+		"exclusive":  reflect.ValueOf(s.exclusive),
 		"dstate":     reflect.ValueOf(s.dstate),
 		"ddoc":       reflect.ValueOf(s.ddoc),
 		"tasks":      reflect.ValueOf(s.printTasks),
@@ -50,7 +50,7 @@ func (s *Session) prelude() interp.Exports {
 		"pdoc":       reflect.ValueOf(s.pdoc),
 		"help":       reflect.ValueOf(s.help),
 		"load":       reflect.ValueOf(loadStub),
-		"watchdog":   reflect.ValueOf(devices.Watchdog),
+		"watchdog":   reflect.ValueOf(s.watchdog),
 
 		// Called by the await rewrite and the printer; see rewrite.go.
 		"_aw_":   reflect.ValueOf(s.awaitTop),
@@ -58,6 +58,8 @@ func (s *Session) prelude() interp.Exports {
 		"_show_": reflect.ValueOf(s.show),
 		"_call_": reflect.ValueOf(s.showCall),
 		"_all_":  reflect.ValueOf(anySlice),
+		"_rel_":  reflect.ValueOf(s.release),
+		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
 	}}
 }
@@ -73,13 +75,13 @@ func (s *Session) start(f any, name ...string) *tasks.Task {
 	if t := callOperation(f); t != nil {
 		return s.watch(t)
 	}
-	return s.watch(tasks.Start(f, named(name)...))
+	return s.watch(tasks.Start(s.gate.wrap(f), named(name)...))
 }
 
 // background makes f start a task on every call, like Concert's
 // @background; see tasks.Background.
 func (s *Session) background(f any, name ...string) func(args ...any) *tasks.Task {
-	run := tasks.Background(f, named(name)...)
+	run := tasks.Background(s.gate.wrap(f), named(name)...)
 	return func(args ...any) *tasks.Task { return s.watch(run(args...)) }
 }
 
@@ -116,8 +118,19 @@ func named(name []string) []tasks.Option {
 // start(f) must not allocate them each time.
 var userTask = []tasks.Option{tasks.Logged()}
 
+// exclusive is devices.ExclusiveOf for interpreted f.
+func (s *Session) exclusive(f any, targets ...any) *tasks.Task {
+	return devices.ExclusiveOf(s.gate.wrap(f), targets...)
+}
+
+// watchdog is devices.Watchdog for an interpreted check.
+func (s *Session) watchdog(check func() bool, interval time.Duration) *tasks.Task {
+	return devices.Watchdog(s.gate.wrap(check).(func() bool), interval)
+}
+
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
-func sleep(ctx context.Context, d time.Duration) error {
+func (s *Session) sleep(ctx context.Context, d time.Duration) error {
+	defer s.gate.pause()()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -154,10 +167,12 @@ func asTask(x any) (*tasks.Task, error) {
 
 // gather is tasks.GatherTask with operations without parentheses
 // (gather(motor.Home, shutter.Open)) called, as await calls them.
-func gather(items ...any) *tasks.Task {
+func (s *Session) gather(items ...any) *tasks.Task {
 	for i, it := range items {
 		if t := callOperation(it); t != nil {
 			items[i] = t
+		} else {
+			items[i] = s.gate.wrap(it)
 		}
 	}
 	return tasks.GatherTask(items...)
@@ -229,7 +244,9 @@ func (s *Session) awaitIn(ctx context.Context, x any) any {
 	if err != nil {
 		panic(abort{err})
 	}
+	resume := s.gate.pause()
 	v, err := t.Await(ctx)
+	resume()
 	if err != nil {
 		panic(abort{err})
 	}

@@ -22,6 +22,10 @@ const (
 	allFunc   = "_all_("  // a slice as []any, for gather(ts...)
 	callFunc  = "_call_(" // _show_ for a call: a non-nil error it returns fails the command
 	lastFunc  = "_last_()"
+	// releaseFunc and acquireFunc mark where a command's own code runs;
+	// see Session.evalRun.
+	releaseFunc = "_rel_();"
+	acquireFunc = ";_acq_()"
 )
 
 // kind is what the evaluator does with a prepared item.
