@@ -44,6 +44,9 @@ type Session struct {
 	// apart; held is true while an evaluation holds it alone.
 	gate gate
 	held atomic.Bool
+	// stopped is set by StopInterpreter: the evaluation it ended goes on
+	// for a moment on yaegi's goroutine (see settle).
+	stopped atomic.Bool
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
@@ -162,6 +165,7 @@ func (s *Session) StopInterpreter() {
 	cancel := s.evalCancel
 	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
 	s.mu.Unlock()
+	s.stopped.Store(true)
 	cancel()
 }
 
@@ -317,10 +321,10 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 	case kindLoad:
 		return s.load(ctx, p.load)
 	case kindExpr:
-		_, err := s.evalRun(p.text, file)
+		_, err := s.evalBlock(p.text, file)
 		if err != nil && strings.HasSuffix(err.Error(), "as type ()") {
 			// A call without results: nothing to print.
-			_, err = s.evalRun(p.plain, file)
+			_, err = s.evalBlock(p.plain, file)
 		}
 		return err
 	case kindDecl:
@@ -328,7 +332,7 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 			return s.importNew(p, file)
 		}
 	case kindAwaitAssign:
-		if _, err := s.evalRun(p.text, file); err != nil {
+		if _, err := s.evalBlock(p.text, file); err != nil {
 			return err
 		}
 		s.mu.Lock()
@@ -337,6 +341,9 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 		return s.bind(p, v, file)
 	}
 	run := s.evalRun
+	if len(p.names) == 0 {
+		run = s.evalBlock
+	}
 	if p.kind == kindDecl {
 		run = s.evalText // declarations only: no statement can mark anything
 	}
@@ -451,9 +458,24 @@ func (s *Session) sessionType(t reflect.Type) (string, bool) {
 
 // evalRun evaluates statements: the gate is held alone while yaegi
 // compiles them and sets its global frame up, and open while they run
-// (see gate): _rel_ and _acq_ around them mark the two moments.
+// (see gate): _rel_ and _acq_ around them mark the two moments. Code that
+// declares nothing goes into an if block rather than a statement list:
+// yaegi reads the value of a list from the global frame once more after
+// it ran, also after StopInterpreter ended it and EvalWithContext
+// returned, which would race with the next evaluation.
 func (s *Session) evalRun(text, file string) (reflect.Value, error) {
 	return s.evalText(releaseFunc+text+"\n"+acquireFunc, file)
+}
+
+// evalBlock is evalRun for code that declares nothing.
+func (s *Session) evalBlock(text, file string) (reflect.Value, error) {
+	return s.evalText("if "+releaseCond+" {"+text+"\n"+acquireFunc+"}", file)
+}
+
+// releaseTrue is _rlt_: release, in an if's condition.
+func (s *Session) releaseTrue() bool {
+	s.release()
+	return true
 }
 
 // release is _rel_: the command's own code starts to run.
@@ -466,13 +488,7 @@ func (s *Session) release() {
 // acquire is _acq_: the command's code has run; yaegi writes the global
 // frame again before the evaluation ends.
 func (s *Session) acquire() {
-	s.mu.Lock()
-	ctx := s.cmdCtx
-	s.mu.Unlock()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if s.gate.lock(ctx) == nil {
+	if s.gate.lock() {
 		s.held.Store(true)
 	}
 }
@@ -483,15 +499,11 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	s.mu.Lock()
 	s.panicPos = ""
 	ctx := s.evalCtx
-	cmd := s.cmdCtx
 	s.mu.Unlock()
-	if cmd == nil {
-		cmd = context.Background()
+	if s.stopped.Swap(false) {
+		settle()
 	}
-	if err := s.gate.lock(cmd); err != nil {
-		return reflect.Value{}, err
-	}
-	s.held.Store(true)
+	s.held.Store(s.gate.lock())
 	defer s.release()
 	v, err := s.in.EvalWithContext(ctx, text)
 	if err != nil {

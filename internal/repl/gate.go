@@ -1,11 +1,12 @@
 package repl
 
 import (
-	"context"
+	"log/slog"
 	"reflect"
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/petermattis/goid"
 )
@@ -23,7 +24,8 @@ import (
 // compiles and rewrites the frame, and lets go while the command's own
 // code runs (see Session.evalText). A command thus waits, before it
 // starts, for background tasks to reach an await or sleep; a task that
-// computes without one holds the prompt until it pauses or ends.
+// computes without one holds the prompt until it pauses, or for
+// patience at most.
 type gate struct {
 	mu sync.RWMutex
 	// readers counts the read shares each goroutine holds (nesting).
@@ -59,26 +61,29 @@ func (g *gate) pause() (resume func()) {
 	return g.mu.RLock
 }
 
-// lock takes the gate alone, waiting for interpreted code elsewhere to
-// pause, or until ctx is done.
-func (g *gate) lock(ctx context.Context) error {
-	if g.mu.TryLock() {
-		return nil
-	}
-	got := make(chan struct{})
-	go func() {
-		g.mu.Lock()
-		close(got)
-	}()
-	select {
-	case <-got:
-		return nil
-	case <-ctx.Done():
-		go func() {
-			<-got
-			g.mu.Unlock()
-		}()
-		return context.Cause(ctx)
+// patience is how long an evaluation waits for interpreted code elsewhere
+// to pause. A task that computes without an await or sleep (for {}) must
+// not hold the prompt for good: after this the evaluation goes on without
+// the gate, as every evaluation did before it, and the task's reads may
+// race with it.
+const patience = 200 * time.Millisecond
+
+// lock takes the gate alone, waiting up to patience for interpreted code
+// elsewhere to pause. It polls rather than waits in Lock: a waiting Lock
+// would stop every other task at its next resume for as long as the one
+// that never pauses runs. It reports whether it has the gate. A ctrl-c
+// meanwhile is left to the command: its code, once started, sees it.
+func (g *gate) lock() bool {
+	deadline := time.Now().Add(patience)
+	for wait := 20 * time.Microsecond; ; wait = min(2*wait, 2*time.Millisecond) {
+		if g.mu.TryLock() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			slog.Debug("the interpreter's gate: interpreted code on another goroutine did not pause; evaluating without the gate")
+			return false
+		}
+		time.Sleep(wait)
 	}
 }
 
@@ -105,4 +110,22 @@ func (g *gate) wrap(f any) any {
 func interpreted(v reflect.Value) bool {
 	fn := runtime.FuncForPC(v.Pointer())
 	return fn != nil && strings.HasPrefix(fn.Name(), "reflect.")
+}
+
+// settle waits, a second at most, until no evaluation that StopInterpreter
+// ended still runs. yaegi's EvalWithContext returns at once when its
+// context ends, while the evaluation goes on on a goroutine of its own:
+// the stopped code returns, and yaegi then writes and reads the global
+// frame once more, with nothing to wait for. The stack of every goroutine
+// says when that is over.
+func settle() {
+	buf := make([]byte, 1<<20)
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) {
+		n := runtime.Stack(buf, true)
+		if !strings.Contains(string(buf[:n]), "yaegi/interp.(*Interpreter).EvalWithContext.func") {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
