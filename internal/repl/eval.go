@@ -321,10 +321,10 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 	case kindLoad:
 		return s.load(ctx, p.load)
 	case kindExpr:
-		_, err := s.evalBlock(p.text, file)
+		_, err := s.evalRun(p.text, file)
 		if err != nil && strings.HasSuffix(err.Error(), "as type ()") {
 			// A call without results: nothing to print.
-			_, err = s.evalBlock(p.plain, file)
+			_, err = s.evalRun(p.plain, file)
 		}
 		return err
 	case kindDecl:
@@ -332,7 +332,7 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 			return s.importNew(p, file)
 		}
 	case kindAwaitAssign:
-		if _, err := s.evalBlock(p.text, file); err != nil {
+		if _, err := s.evalRun(p.text, file); err != nil {
 			return err
 		}
 		s.mu.Lock()
@@ -341,9 +341,6 @@ func (s *Session) evalKind(ctx context.Context, p *prepared, file string) error 
 		return s.bind(p, v, file)
 	}
 	run := s.evalRun
-	if len(p.names) == 0 {
-		run = s.evalBlock
-	}
 	if p.kind == kindDecl {
 		run = s.evalText // declarations only: no statement can mark anything
 	}
@@ -458,24 +455,9 @@ func (s *Session) sessionType(t reflect.Type) (string, bool) {
 
 // evalRun evaluates statements: the gate is held alone while yaegi
 // compiles them and sets its global frame up, and open while they run
-// (see gate): _rel_ and _acq_ around them mark the two moments. Code that
-// declares nothing goes into an if block rather than a statement list:
-// yaegi reads the value of a list from the global frame once more after
-// it ran, also after StopInterpreter ended it and EvalWithContext
-// returned, which would race with the next evaluation.
+// (see gate): _rel_ and _acq_ around them mark the two moments.
 func (s *Session) evalRun(text, file string) (reflect.Value, error) {
 	return s.evalText(releaseFunc+text+"\n"+acquireFunc, file)
-}
-
-// evalBlock is evalRun for code that declares nothing.
-func (s *Session) evalBlock(text, file string) (reflect.Value, error) {
-	return s.evalText("if "+releaseCond+" {"+text+"\n"+acquireFunc+"}", file)
-}
-
-// releaseTrue is _rlt_: release, in an if's condition.
-func (s *Session) releaseTrue() bool {
-	s.release()
-	return true
 }
 
 // release is _rel_: the command's own code starts to run.

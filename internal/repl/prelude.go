@@ -59,7 +59,6 @@ func (s *Session) prelude() interp.Exports {
 		"_call_": reflect.ValueOf(s.showCall),
 		"_all_":  reflect.ValueOf(anySlice),
 		"_rel_":  reflect.ValueOf(s.release),
-		"_rlt_":  reflect.ValueOf(s.releaseTrue),
 		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
 	}}

@@ -25,7 +25,6 @@ const (
 	// releaseFunc and acquireFunc mark where a command's own code runs;
 	// see Session.evalRun.
 	releaseFunc = "_rel_();"
-	releaseCond = "_rlt_()"
 	acquireFunc = ";_acq_()"
 )
 
