@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/petermattis/goid"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
@@ -47,6 +48,8 @@ type Session struct {
 	// stopped is set by StopInterpreter: the evaluation it ended goes on
 	// for a moment on yaegi's goroutine (see settle).
 	stopped atomic.Bool
+	// evalGID is the goroutine yaegi runs the current command's code on.
+	evalGID atomic.Int64
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
@@ -460,7 +463,14 @@ func (s *Session) evalRun(text, file string) (reflect.Value, error) {
 	return s.evalText(releaseFunc+text+"\n"+acquireFunc, file)
 }
 
-// release is _rel_: the command's own code starts to run.
+// startCode is _rel_: the command's own code starts to run, on this
+// goroutine.
+func (s *Session) startCode() {
+	s.evalGID.Store(goid.Get())
+	s.release()
+}
+
+// release lets interpreted code elsewhere run again.
 func (s *Session) release() {
 	if s.held.Swap(false) {
 		s.gate.mu.Unlock()

@@ -58,7 +58,11 @@ func (s *Session) prelude() interp.Exports {
 		"_show_": reflect.ValueOf(s.show),
 		"_call_": reflect.ValueOf(s.showCall),
 		"_all_":  reflect.ValueOf(anySlice),
-		"_rel_":  reflect.ValueOf(s.release),
+		"_rel_":  reflect.ValueOf(s.startCode),
+		"_fe_":   reflect.ValueOf(s.enterFunc),
+		"_fx_":   reflect.ValueOf(exitFunc),
+		"_mk_":   reflect.ValueOf(makeSize),
+		"_fl_":   reflect.ValueOf(s.leaveFunc),
 		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
 	}}

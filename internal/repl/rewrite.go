@@ -25,7 +25,12 @@ const (
 	// releaseFunc and acquireFunc mark where a command's own code runs;
 	// see Session.evalRun.
 	releaseFunc = "_rel_();"
-	acquireFunc = ";_acq_()"
+	// funcPrologue begins every function the session declares.
+	// Only where nothing else recovers a panic does it recover one:
+	// recovering and panicking again at each level of a deep recursion
+	// takes time quadratic in the depth.
+	funcPrologue = "if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()};"
+	acquireFunc  = ";_acq_()"
 )
 
 // kind is what the evaluator does with a prepared item.
@@ -234,6 +239,12 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			}
 		}
 	}
+	// prologue starts every function of the session with the guard that
+	// keeps it from ending the process (see Session.enterFunc).
+	prologue := func(body *ast.BlockStmt) {
+		off := offset(body.Lbrace) + 1
+		edits = append(edits, edit{off, off, funcPrologue + directiveAt(body.Lbrace+1)})
+	}
 	typed := map[*ast.UnaryExpr]string{} // awaits whose result type is known
 	// whole reports the statement that is the whole item.
 	whole := func(n ast.Stmt) bool {
@@ -247,6 +258,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
+			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			ast.Inspect(n.Body, visit)
 			funcs = funcs[:len(funcs)-1]
@@ -258,6 +270,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			if n.Body == nil {
 				return false
 			}
+			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			ast.Inspect(n.Body, visit)
 			funcs = funcs[:len(funcs)-1]
@@ -335,6 +348,16 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				}
 			}
 			checkValues(n.Args...)
+			// make([]T, n) of more than the machine's memory ends the
+			// process (fatal error: out of memory, not a panic): the size
+			// is checked first.
+			if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "make" && len(n.Args) >= 2 {
+				typ := string(holder[offset(n.Args[0].Pos()):offset(n.Args[0].End())])
+				for _, a := range n.Args[1:] {
+					edits = append(edits, edit{offset(a.Pos()), offset(a.Pos()), "_mk_((" + typ + ")(nil), "},
+						edit{offset(a.End()), offset(a.End()), ")"})
+				}
+			}
 			// gather(ts...) with ts a []*Task: yaegi passes a slice to a
 			// compiled ...any only if it is a []any.
 			if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "gather" && n.Ellipsis.IsValid() {

@@ -1,0 +1,135 @@
+package repl
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"syscall"
+
+	"github.com/petermattis/goid"
+
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// maxDepth is how deep interpreted functions may call each other on one
+// goroutine (deeper, yaegi takes seconds to unwind the panic). Go cannot recover from a stack overflow: it ends the process
+// (after 7 s at the default 1 GB stack, with thousands of lines). The
+// interpreter needs some kilobytes of stack for each call; maxDepth calls
+// stay well within maxStack, so the depth check fails first, as a panic
+// the task or command reports.
+const (
+	maxDepth = 1000
+	maxStack = 512 << 20
+)
+
+func init() {
+	// A backstop for recursion in compiled code the depth check does not
+	// see: fail sooner than at 1 GB.
+	debug.SetMaxStack(maxStack)
+}
+
+// depths counts, per goroutine, the interpreted functions running on it.
+var depths sync.Map // goroutine id -> *int
+
+// enterFunc is _fe_, the first statement of every function the session
+// declares: it refuses to go deeper than maxDepth, and reports whether the
+// function must recover a panic itself (see leaveFunc).
+func (s *Session) enterFunc() bool {
+	id := goid.Get()
+	v, ok := depths.Load(id)
+	if !ok {
+		v = new(int)
+		depths.Store(id, v)
+	}
+	n := v.(*int)
+	if *n >= maxDepth {
+		panic(fmt.Errorf("functions called %d deep: a function that calls itself without end?", maxDepth))
+	}
+	*n++
+	return !s.recovers()
+}
+
+// exitFunc is _fx_, deferred by every function of the session that runs
+// where a panic is recovered anyway.
+func exitFunc() {
+	id := goid.Get()
+	if v, ok := depths.Load(id); ok {
+		n := v.(*int)
+		if *n--; *n <= 0 {
+			depths.Delete(id)
+		}
+	}
+}
+
+// leaveFunc is _fl_, deferred with what recover() gave by a function of
+// the session that runs on a goroutine nobody else watches: a library's
+// own (net/http's dialer, a callback), where a panic would end the
+// process. The panic is reported, and the function returns zero values.
+func (s *Session) leaveFunc(r any) {
+	exitFunc()
+	if r == nil {
+		return
+	}
+	slog.Error("panic in an interpreted function called by a library on its own goroutine", "panic", r)
+	if s.notify != nil {
+		s.notify(fmt.Errorf("panic in a function a library called on its own goroutine: %v", r))
+	}
+}
+
+// recovers reports whether the calling goroutine recovers panics: an
+// evaluation's, or one whose interpreted code entered through the gate (a
+// task started by start or background, a guarded callback), or a task's.
+func (s *Session) recovers() bool {
+	id := goid.Get()
+	if id == s.evalGID.Load() {
+		return true
+	}
+	if _, ok := s.gate.readers.Load(id); ok {
+		return true
+	}
+	t := tasks.Current() // the foreground task on a goroutine of no task
+	return t != nil && t != tasks.Default.Foreground()
+}
+
+// makeSize is _mk_: the length or capacity n of make(T, n) for a T of the
+// type of zero, refused when the memory it takes is more than the machine
+// has, which Go cannot recover from.
+func makeSize(zero any, n any) int {
+	v := reflect.ValueOf(n)
+	var count uint64
+	switch {
+	case v.CanInt():
+		if v.Int() < 0 {
+			return int(v.Int()) // Go's own panic says what is wrong
+		}
+		count = uint64(v.Int())
+	case v.CanUint():
+		count = v.Uint()
+	default:
+		return int(v.Convert(reflect.TypeFor[int]()).Int())
+	}
+	size := uint64(1)
+	if t := reflect.TypeOf(zero); t != nil {
+		switch t.Kind() {
+		case reflect.Slice, reflect.Chan:
+			size = max(uint64(t.Elem().Size()), 1)
+		case reflect.Map:
+			size = max(uint64(t.Key().Size()+t.Elem().Size()), 1)
+		}
+	}
+	if mem := totalMemory(); mem > 0 && (count > mem || count*size > mem) {
+		panic(fmt.Errorf("make of %d elements of %d bytes each: more memory than this machine has", count, size))
+	}
+	return int(count)
+}
+
+// totalMemory is the machine's memory in bytes, or 0 if unknown.
+var totalMemory = sync.OnceValue(func() uint64 {
+	var info syscall.Sysinfo_t
+	if syscall.Sysinfo(&info) != nil {
+		return 0
+	}
+	return uint64(info.Totalram) * uint64(info.Unit)
+})
