@@ -132,9 +132,9 @@ func (s *Session) guardedStdlib() interp.Exports {
 	timeSyms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
 		return time.AfterFunc(d, s.guarded("time.AfterFunc", f))
 	})
-	timeSyms["Sleep"] = reflect.ValueOf(func(d time.Duration) {
+	timeSyms["Sleep"] = reflect.ValueOf(func(d any) {
 		defer s.gate.pause()()
-		time.Sleep(d)
+		time.Sleep(duration("time.Sleep", d)) // a q.Duration too
 	})
 	contextSyms := maps.Clone(stdlib.Symbols["context/context"])
 	contextSyms["AfterFunc"] = reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
@@ -254,6 +254,7 @@ func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error 
 		var e *Error
 		if errors.As(err, &e) {
 			s.explainAny(p, e)
+			explainCtx(p, e)
 		}
 	}
 	return err

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"reflect"
 	"regexp"
+	"strings"
 )
 
 // anyUse matches yaegi's errors for using an any as if it were the value
@@ -133,4 +134,40 @@ func (s *Session) void(name string) string {
 // preludeFuncs are the prelude's functions by name.
 func (s *Session) preludeFuncs() map[string]reflect.Value {
 	return s.prelude()[preludePath+"/prelude"]
+}
+
+// explainCtx adds to "undefined: ctx" at the prompt the one way to pass
+// arguments to a function that takes a ctx: tomo(ctx, 5) is
+// await background(tomo)(5).
+func explainCtx(p *prepared, e *Error) {
+	if e.Msg != "undefined: ctx" {
+		return
+	}
+	src := []byte(p.src)
+	for _, off := range awaitOffsets(p.src) {
+		copy(src[off:], "<-   ")
+	}
+	text := "package p;func _(){" + string(src) + "\n}"
+	f, err := parser.ParseFile(token.NewFileSet(), "", text, 0)
+	if err != nil {
+		return
+	}
+	hint := "await background(f)(args...)"
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		if id, ok := call.Args[0].(*ast.Ident); !ok || id.Name != "ctx" {
+			return true
+		}
+		show := func(n ast.Node) string { return text[n.Pos()-1 : n.End()-1] }
+		var args []string
+		for _, a := range call.Args[1:] {
+			args = append(args, show(a))
+		}
+		hint = fmt.Sprintf("await background(%s)(%s)", show(call.Fun), strings.Join(args, ", "))
+		return false
+	})
+	e.Msg += " (the prompt has no ctx: a task gets its own, so start the function with its other arguments: " + hint + ")"
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/prelude"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
@@ -42,6 +43,7 @@ func (s *Session) prelude() interp.Exports {
 		"background": reflect.ValueOf(s.background),
 		"gather":     reflect.ValueOf(s.gather),
 		"sleep":      reflect.ValueOf(s.sleep),
+		"waitUntil":  reflect.ValueOf(s.waitUntil),
 		"exclusive":  reflect.ValueOf(s.exclusive),
 		"dstate":     reflect.ValueOf(s.dstate),
 		"ddoc":       reflect.ValueOf(s.ddoc),
@@ -122,6 +124,34 @@ func named(name []string) []tasks.Option {
 // start(f) must not allocate them each time.
 var userTask = []tasks.Option{tasks.Logged()}
 
+// waitUntil is Concert's wait_until as a task: it calls cond every
+// interval until it returns true, failing after timeout (none if 0).
+// interval and timeout are time.Duration or q.Duration.
+func (s *Session) waitUntil(cond func() bool, interval, timeout any) *tasks.Task {
+	check := s.gate.wrap(cond).(func() bool)
+	every, within := duration("waitUntil", interval), duration("waitUntil", timeout)
+	return s.watch(tasks.Start(func(ctx context.Context) error {
+		return tasks.WaitUntil(ctx, check, every, within)
+	}, tasks.Named("waitUntil"), tasks.Logged()))
+}
+
+// duration is a time.Duration or a q.Duration as a time.Duration: the
+// prelude takes either (issue 15). A plain integer counts nanoseconds, as
+// in Go.
+func duration(what string, d any) time.Duration {
+	switch d := d.(type) {
+	case time.Duration:
+		return d
+	case q.Duration:
+		return d.Std()
+	case int:
+		return time.Duration(d)
+	case int64:
+		return time.Duration(d)
+	}
+	panic(abort{fmt.Errorf("%s: want a duration such as 100 * q.MS or 100 * time.Millisecond, not a %T", what, d)})
+}
+
 // exclusive is devices.ExclusiveOf for interpreted f.
 func (s *Session) exclusive(f any, targets ...any) *tasks.Task {
 	return devices.ExclusiveOf(s.gate.wrap(f), targets...)
@@ -133,9 +163,10 @@ func (s *Session) watchdog(check func() bool, interval time.Duration) *tasks.Tas
 }
 
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.
-func (s *Session) sleep(ctx context.Context, d time.Duration) error {
+// d is a time.Duration or a q.Duration.
+func (s *Session) sleep(ctx context.Context, d any) error {
 	defer s.gate.pause()()
-	t := time.NewTimer(d)
+	t := time.NewTimer(duration("sleep", d))
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -376,7 +407,8 @@ var helpText = `Type Go. Results of expressions are printed; declarations and st
   start(f)             run f as a background task, return the *Task at once
   background(f)        a function that starts f as a new task on every call
   gather(a, b, ...)    a task that waits for all and gives their results in order
-  sleep(ctx, d)        wait for d inside a task, cancellable
+  sleep(ctx, d)        wait for d (q.Duration or time.Duration) inside a task, cancellable
+  waitUntil(cond, every, timeout)  a task that ends when cond() is true (Concert's wait_until)
   exclusive(f, devs)   run f as a task with exclusive access to devices/parameters
   tasks()              print the running tasks; taskList() returns them
   dstate(), ddoc()     the devices' state and documentation

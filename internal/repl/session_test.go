@@ -40,7 +40,7 @@ func TestSessions(t *testing.T) {
 	}, {
 		name:   "an unimported package in a struct field names the file and line",
 		args:   []string{"start", "unimported", "--non-interactive"},
-		want:   "Sorry, SESSIONS/unimported.go:6:2: undefined: devices (import \"github.com/concert-go/concert/internal/devices\" first)\n",
+		want:   "Sorry, SESSIONS/unimported.go:6:2: undefined: sync (import \"sync\" first)\n",
 		status: 1,
 	}, {
 		name: "non-interactive runs the session and exits",

@@ -25,12 +25,12 @@ await motor.SetPosition(0 * q.MM)
 motor.Position()
 // Output:
 // Sorry, motor.position: NaN mm is not a finite length (a division by zero?); compute a finite value
-// motor.position: +Inf mm is not a finite length (a division by zero?); compute a finite value
+// Sorry, motor.position: +Inf mm is not a finite length (a division by zero?); compute a finite value
 // Sorry, motor.position: NaN mm is not a finite length (a division by zero?); compute a finite value
-// motor.position: lower limit NaN mm is not a finite length; write q.NoLimit for no limit
+// Sorry, motor.position: lower limit NaN mm is not a finite length; write q.NoLimit for no limit
 // +Inf mm
-// motor.position: the lower limit is nil; write q.NoLimit for no limit, or a value such as 10 * q.MM
-// motor.position: 50 mm > upper limit 10 mm
+// Sorry, motor.position: the lower limit is nil; write q.NoLimit for no limit, or a value such as 10 * q.MM
+// Sorry, motor.position: 50 mm > upper limit 10 mm
 // Sorry, motor.position: 50 mm > upper limit 10 mm
 // Sorry, q.Length(x) has no unit: x counts in m; write q.Length(x) * q.MM
 // 2 mm

@@ -3,5 +3,5 @@
 x := 1
 
 type Temp struct {
-	devices.Base
+	sync.Mutex
 }
