@@ -98,9 +98,19 @@ func (s *Session) watch(t *tasks.Task) *tasks.Task {
 	if s.notify == nil || t == nil || t.Foreground() {
 		return t
 	}
-	t.AfterEnd(func() { s.reportUnawaited(t) })
+	// The check waits a moment after the end: `await start(f)` with an f
+	// that fails at once ends before the command reaches its await, and
+	// that failure is the await's to print, not the watcher's.
+	t.AfterEnd(func() {
+		if t.State() == tasks.Failed {
+			time.AfterFunc(unawaitedGrace, func() { s.reportUnawaited(t) })
+		}
+	})
 	return t
 }
+
+// unawaitedGrace is how long after a failure an await may still claim it.
+const unawaitedGrace = 100 * time.Millisecond
 
 // reportUnawaited reports t's failure unless an await has it to report or
 // it was reported already (a task started and then printed at the prompt
