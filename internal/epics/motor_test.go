@@ -162,3 +162,34 @@ func epicsClient(t *testing.T) *ca.Client {
 	}
 	return c
 }
+
+// Watch prints every change, in order, until its task is cancelled.
+func TestWatch(t *testing.T) {
+	ioc := epicstest.Start(t)
+	useIOC(t, ioc)
+	lines := make(chan string, 100)
+	print := func(a ...any) (int, error) { lines <- a[0].(string); return 0, nil }
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { _, err := epics.Watch(ioc.PV("long"), print)(ctx); done <- err }()
+	next := func() string {
+		select {
+		case l := <-lines:
+			return l
+		case err := <-done:
+			t.Fatalf("Watch ended: %v", err)
+		}
+		return ""
+	}
+	if l := next(); !strings.HasPrefix(l, ioc.PV("long")) || !strings.HasSuffix(l, " -42") {
+		t.Errorf("first line %q", l)
+	}
+	ioc.Caput(ioc.PV("long"), "5")
+	if l := next(); !strings.HasSuffix(l, " 5") {
+		t.Errorf("line after caput 5: %q", l)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Watch after cancel: %v", err)
+	}
+}

@@ -1,0 +1,11 @@
+package epics
+
+import "github.com/concert-go/concert/internal/devices"
+
+// Package registers the package with the shell's prelude (see package
+// prelude).
+var Package = devices.Package{
+	Path: "github.com/concert-go/concert/internal/epics",
+	Name: "epics",
+	Doc:  `epics.Motor("sample_x", "SIM:M1"), epics.Watch(pv, fmt.Println): EPICS Channel Access (EPICS_CA_ADDR_LIST)`,
+}
