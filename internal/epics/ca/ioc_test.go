@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -351,13 +350,13 @@ func TestCancelPending(t *testing.T) {
 	}
 
 	d := connect(t, c, ioc.PV("double"))
-	ioc.Signal(syscall.SIGSTOP) // the IOC stops answering
+	ioc.Freeze() // the IOC stops answering
 	ctx, cancel = context.WithCancelCause(t.Context())
 	go func() { _, err := d.Get(ctx); done <- err }()
 	waitPending(t, c, done)
 	cancel(interrupted)
 	err = <-done
-	ioc.Signal(syscall.SIGCONT)
+	ioc.Thaw()
 	if !errors.Is(err, interrupted) || err.Error() != "PV "+ioc.PV("double")+": get: interrupted by ctrl-c" {
 		t.Errorf("cancelled get: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -177,6 +178,34 @@ func (i *IOC) Signal(sig os.Signal) {
 		i.cmd.Process.Signal(sig)
 	}
 }
+
+// Freeze stops the IOC (SIGSTOP) and returns once it stands: it keeps its
+// connections open but answers nothing until Thaw.
+func (i *IOC) Freeze() {
+	i.t.Helper()
+	i.mu.Lock()
+	cmd := i.cmd
+	i.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	cmd.Process.Signal(syscall.SIGSTOP)
+	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
+	for {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			i.t.Fatalf("freeze: %v", err)
+		}
+		// the state follows the command name in parentheses
+		if j := bytes.LastIndexByte(b, ')'); j > 0 && j+2 < len(b) && b[j+2] == 'T' {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Thaw lets a frozen IOC go on.
+func (i *IOC) Thaw() { i.Signal(syscall.SIGCONT) }
 
 // Restart kills the IOC and starts it again on the same port, with the
 // database's initial values.
