@@ -76,9 +76,9 @@ func MotorFrom(name string, pvs MotorPVs) *motors.Motor {
 type noVelocity struct{ d *MotorDriver }
 
 func (n noVelocity) Position(ctx context.Context) (float64, error) { return n.d.Position(ctx) }
-func (n noVelocity) MoveTo(ctx context.Context, x float64) error    { return n.d.MoveTo(ctx, x) }
-func (n noVelocity) Stop(ctx context.Context) error                 { return n.d.Stop(ctx) }
-func (n noVelocity) Home(ctx context.Context) error                 { return n.d.Home(ctx) }
+func (n noVelocity) MoveTo(ctx context.Context, x float64) error   { return n.d.MoveTo(ctx, x) }
+func (n noVelocity) Stop(ctx context.Context) error                { return n.d.Stop(ctx) }
+func (n noVelocity) Home(ctx context.Context) error                { return n.d.Home(ctx) }
 
 // NewMotorDriver connects to the PVs and reads unit, limits and velocity;
 // name is the device's, for errors.

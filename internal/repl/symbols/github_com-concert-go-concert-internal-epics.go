@@ -15,6 +15,7 @@ func init() {
 		"MotorFrom":      reflect.ValueOf(epics.MotorFrom),
 		"MotorRecord":    reflect.ValueOf(epics.MotorRecord),
 		"NewMotorDriver": reflect.ValueOf(epics.NewMotorDriver),
+		"Package":        reflect.ValueOf(&epics.Package).Elem(),
 		"Use":            reflect.ValueOf(epics.Use),
 		"Watch":          reflect.ValueOf(epics.Watch),
 
