@@ -382,6 +382,9 @@ func waitPending(t *testing.T, c *ca.Client, done chan error) {
 // when it is back, the channels reconnect and the monitors resume, with
 // no new client or subscription.
 func TestIOCRestart(t *testing.T) {
+	// a reconnection that never comes fails the test instead of hanging it
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
 	ioc := epicstest.Start(t)
 	c := client(t, ioc)
 	slow := connect(t, c, ioc.PV("slow.PROC"))
@@ -390,11 +393,11 @@ func TestIOCRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := sub.Next(t.Context()); err != nil || v.Float64() != 3.25 {
+	if v, err := sub.Next(ctx); err != nil || v.Float64() != 3.25 {
 		t.Fatalf("first update %v, %v", v, err)
 	}
 	ioc.Caput(ioc.PV("double"), "5")
-	if v, err := sub.Next(t.Context()); err != nil || v.Float64() != 5 {
+	if v, err := sub.Next(ctx); err != nil || v.Float64() != 5 {
 		t.Fatalf("update %v, %v", v, err)
 	}
 
@@ -406,7 +409,7 @@ func TestIOCRestart(t *testing.T) {
 	if !errors.Is(err, ca.ErrDisconnected) || !strings.HasPrefix(err.Error(), "PV "+ioc.PV("slow.PROC")+": put-callback: disconnected (server 127.0.0.1:") {
 		t.Errorf("put-callback when the IOC dies: %v", err)
 	}
-	if _, err := sub.Next(t.Context()); !errors.Is(err, ca.ErrDisconnected) {
+	if _, err := sub.Next(ctx); !errors.Is(err, ca.ErrDisconnected) {
 		t.Errorf("monitor when the IOC dies: %v", err)
 	}
 	if _, err := d.Get(t.Context()); !errors.Is(err, ca.ErrDisconnected) || d.Connected() {
@@ -414,12 +417,12 @@ func TestIOCRestart(t *testing.T) {
 	}
 
 	ioc.Restart()
-	v, err := sub.Next(t.Context())
+	v, err := sub.Next(ctx)
 	if err != nil || v.Float64() != 3.25 {
 		t.Fatalf("first update after the restart: %v, %v", v, err)
 	}
 	ioc.Caput(ioc.PV("double"), "6")
-	if v, err := sub.Next(t.Context()); err != nil || v.Float64() != 6 {
+	if v, err := sub.Next(ctx); err != nil || v.Float64() != 6 {
 		t.Errorf("update after the restart: %v, %v", v, err)
 	}
 	if v, err := d.Get(t.Context()); err != nil || v.Float64() != 6 {
