@@ -22,7 +22,6 @@ import (
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
-	"github.com/concert-go/concert/internal/epics"
 )
 
 // Packages are the packages of the prelude, in the order help() shows
@@ -46,7 +45,6 @@ var Packages = []devices.Package{
 	counters.Package,
 	scpi.Package,
 	modbus.Package,
-	epics.Package,
 }
 
 // Symbols are the import paths whose yaegi symbol tables the shell
