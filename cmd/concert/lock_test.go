@@ -165,3 +165,29 @@ func TestStartFilenameLock(t *testing.T) {
 		t.Errorf("first start --filename: %v", err)
 	}
 }
+
+// `concert start myexp` and `concert start --filename <dir>/myexp.go` (or
+// a link to it) are one session: the second is refused (issue 16).
+func TestStartLockSameFileTwoNames(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	dir := t.TempDir()
+	t.Setenv("CONCERT_SESSIONS_DIR", dir)
+	os.WriteFile(dir+"/myexp.go", []byte("// My experiment.\nx := 1\n"), 0o644)
+	link := t.TempDir() + "/other-name.go"
+	os.Symlink(dir+"/myexp.go", link)
+	first, stdin := readySession(t, "start", "myexp")
+	for _, p := range []string{dir + "/myexp.go", link} {
+		second := concertProcess("start", "--filename", p, "--non-interactive")
+		second.Stdin = strings.NewReader("")
+		out, _ := second.CombinedOutput()
+		want := fmt.Sprintf("concert: session %q is already running (process %d since ", p, first.Process.Pid)
+		if code := second.ProcessState.ExitCode(); code != 1 || !strings.HasPrefix(string(out), want) {
+			t.Errorf("start --filename %s while start myexp runs: status %d, %q; want 1, %q...", p, code, out, want)
+		}
+	}
+	stdin.Close()
+	if err := first.Wait(); err != nil {
+		t.Errorf("start myexp: %v", err)
+	}
+}

@@ -47,7 +47,12 @@ type Lock struct {
 // is taken over and note says so; a lock held by a live process gives a
 // *RunningError. Call Release when the session ends.
 //
-// The lock is an flock(2) on <data>/concert/locks/NAME.lock: the kernel
+// The lock belongs to the real file of the session (see LockFile), so that
+// `concert start myexp` and `concert start --filename <dir>/myexp.go`, or a
+// symbolic link to it, are one session (issue 16); a bundled session, which
+// has no file, is locked by its name.
+//
+// The lock is an flock(2) on <data>/concert/locks/KEY.lock: the kernel
 // drops it when its process dies however it dies, so a SIGKILL or SIGHUP
 // cannot leave a lock that blocks the next start (Concert's lock file
 // does, issue 6), and a recycled process id cannot fake a live owner.
@@ -55,19 +60,45 @@ func (s *Store) Lock(name string, src []byte) (l *Lock, note string, err error) 
 	if err := ValidName(name); err != nil {
 		return nil, "", err
 	}
+	p, err := s.Path(name)
+	if err != nil {
+		return nil, "", err
+	}
+	if real, err := realPath(p); err == nil {
+		return s.lock(name, fileKey(real), src)
+	}
 	return s.lock(name, name, src)
 }
 
 // LockFile is Lock for a session run from a file outside the store
 // (concert start --filename), whose name need not be a valid session name:
-// the lock belongs to the file's absolute path.
+// the lock belongs to the file's real path, symbolic links resolved, so
+// that every name of one file shares one lock.
 func (s *Store) LockFile(path string, src []byte) (l *Lock, note string, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, "", err
 	}
-	sum := sha256.Sum256([]byte(abs))
-	return s.lock(abs, "file-"+hex.EncodeToString(sum[:8]), src)
+	real, err := realPath(abs)
+	if err != nil {
+		real = abs // gone meanwhile: its name is all there is
+	}
+	return s.lock(abs, fileKey(real), src)
+}
+
+// realPath is path absolute, with every symbolic link resolved; an error
+// when there is no such file.
+func realPath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+func fileKey(real string) string {
+	sum := sha256.Sum256([]byte(real))
+	return "file-" + hex.EncodeToString(sum[:8])
 }
 
 func (s *Store) lock(name, key string, src []byte) (*Lock, string, error) {

@@ -115,15 +115,18 @@ func TestLockInProcess(t *testing.T) {
 			t.Errorf("Release of a nil lock: %v", err)
 		}
 	}
-	f1, _, err := s.LockFile("/tmp/my scan.v2.go", nil)
+	dir := t.TempDir()
+	os.WriteFile(dir+"/my scan.v2.go", nil, 0o644)
+	os.WriteFile(dir+"/other.go", nil, 0o644)
+	f1, _, err := s.LockFile(dir+"/my scan.v2.go", nil)
 	if err != nil {
 		t.Fatalf("LockFile of a file whose name is no session name: %v", err)
 	}
-	_, _, err = s.LockFile("/tmp/../tmp/my scan.v2.go", nil)
-	if want := `session "/tmp/my scan.v2.go" is already running (process `; !strings.HasPrefix(errText(err), want) {
+	_, _, err = s.LockFile(dir+"/../"+filepath.Base(dir)+"/my scan.v2.go", nil)
+	if want := `session "` + dir + `/my scan.v2.go" is already running (process `; !strings.HasPrefix(errText(err), want) {
 		t.Errorf("second LockFile of the same file = %q; want %q...", errText(err), want)
 	}
-	f2, _, err := s.LockFile("/tmp/other.go", nil)
+	f2, _, err := s.LockFile(dir+"/other.go", nil)
 	if err != nil {
 		t.Errorf("LockFile of another file: %v", err)
 	}
@@ -131,5 +134,39 @@ func TestLockInProcess(t *testing.T) {
 	f2.Release()
 	if _, _, err := s.Lock("../a", nil); errText(err) != `invalid session name "../a": a session name is a plain name such as tutorial, not a path` {
 		t.Errorf("Lock(../a) = %v", err)
+	}
+}
+
+// One file is one session whichever way it is named: by session name, by
+// its path, by a path with .. in it, or through a symbolic link (issue 16).
+func TestLockPerRealFile(t *testing.T) {
+	s := testStore(t)
+	if err := s.Write("myexp", []byte("x := 1\n"), false); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := s.Path("myexp")
+	link := filepath.Join(t.TempDir(), "link.go")
+	if err := os.Symlink(p, link); err != nil {
+		t.Fatal(err)
+	}
+	dotdot := filepath.Join(s.Dir, "..", filepath.Base(s.Dir), "myexp.go")
+	type locker func() (*Lock, string, error)
+	ways := map[string]locker{
+		"name":    func() (*Lock, string, error) { return s.Lock("myexp", nil) },
+		"path":    func() (*Lock, string, error) { return s.LockFile(p, nil) },
+		"..":      func() (*Lock, string, error) { return s.LockFile(dotdot, nil) },
+		"symlink": func() (*Lock, string, error) { return s.LockFile(link, nil) },
+	}
+	for first, lock1 := range ways {
+		l, _, err := lock1()
+		if err != nil {
+			t.Fatalf("lock by %s: %v", first, err)
+		}
+		for second, lock2 := range ways {
+			if _, _, err := lock2(); !errors.As(err, new(*RunningError)) {
+				t.Errorf("locked by %s, then by %s: %v; want a *RunningError", first, second, err)
+			}
+		}
+		l.Release()
 	}
 }
