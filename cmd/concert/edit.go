@@ -102,7 +102,7 @@ func (o *editOptions) run() error {
 	if made != "" {
 		o.note("%s", made)
 	}
-	src, err := os.ReadFile(path)
+	src, err := store.ReadFile(path)
 	if err != nil {
 		return err
 	}

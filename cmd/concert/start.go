@@ -71,7 +71,7 @@ func (o *startOptions) run(ctx context.Context) error {
 	}
 	name, src, path := o.name, []byte(nil), ""
 	if o.filename != "" {
-		src, err = os.ReadFile(o.filename)
+		src, err = store.ReadFile(o.filename)
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func Run(ctx context.Context, c Config) int {
 		r.command(string(sessionBody(c.Source)), c.Filename)
 	}
 	if c.Init != "" {
-		src, err := os.ReadFile(c.Init)
+		src, err := store.ReadFile(c.Init)
 		if err != nil {
 			r.status = 1
 			r.report(fmt.Errorf("init file: %w", err))

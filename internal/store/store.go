@@ -116,7 +116,7 @@ func (s *Store) Load(name string) (src []byte, path string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	src, err = os.ReadFile(p)
+	src, err = ReadFile(p)
 	if err == nil {
 		return src, p, nil
 	}
@@ -160,7 +160,7 @@ func (s *Store) List() ([]Info, error) {
 			continue
 		}
 		p := filepath.Join(s.Dir, e.Name())
-		src, err := os.ReadFile(p)
+		src, err := ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed meanwhile
 		}
@@ -219,11 +219,25 @@ func (s *Store) Write(name string, src []byte, force bool) error {
 // matching fs.ErrExist if path exists. A check-then-rename would race with
 // another writer and could lose its file; a link never replaces one.
 func WriteFile(path string, data []byte, replace bool) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := writeTemp(path, data, time.Time{})
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer os.Remove(tmp)
+	if replace {
+		return os.Rename(tmp, path)
+	}
+	return os.Link(tmp, path)
+}
+
+// writeTemp writes data into a new temporary file beside path, of mode
+// 0644, flushed to the disk, with modification time mtime unless zero,
+// and returns its name; the caller removes it.
+func writeTemp(path string, data []byte, mtime time.Time) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
 	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(0o644)
@@ -236,13 +250,14 @@ func WriteFile(path string, data []byte, replace bool) error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && !mtime.IsZero() {
+		err = os.Chtimes(tmp.Name(), mtime, mtime)
+	}
 	if err != nil {
-		return err
+		os.Remove(tmp.Name())
+		return "", err
 	}
-	if replace {
-		return os.Rename(tmp.Name(), path)
-	}
-	return os.Link(tmp.Name(), path)
+	return tmp.Name(), nil
 }
 
 // moveNew moves the file from to the session file to of name, never
