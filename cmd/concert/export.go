@@ -27,7 +27,8 @@ func newExportCmd(e *env) *cobra.Command {
 		Short: "Save all your sessions in a zip archive",
 		Long: `Save all your sessions (not the bundled ones, which every concert has) in
 the zip archive ARCHIVE, adding .zip to its name if missing. concert import
-ARCHIVE.zip brings them back, on this machine or another. It never replaces
+ARCHIVE.zip brings them back, on this machine or another, each as it was
+(also a session that does not parse, with a note). It never replaces
 an existing archive unless --force is given.`,
 		Example: `  concert export beamtime-2026-11`,
 		Args:    args(1, 1, "ARCHIVE"),
@@ -56,12 +57,16 @@ func (o *exportOptions) run() error {
 	// Sessions are small: the archive is made in memory and written whole.
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
+	// import restores such an archive as it is (see exportComment).
+	if err := z.SetComment(exportComment); err != nil {
+		return err
+	}
 	n := 0
 	for _, s := range list {
 		if s.Bundled {
 			continue
 		}
-		src, err := os.ReadFile(s.Path)
+		src, err := store.ReadFile(s.Path)
 		if err != nil {
 			return err
 		}
@@ -75,6 +80,9 @@ func (o *exportOptions) run() error {
 		}
 		if _, err := w.Write(src); err != nil {
 			return err
+		}
+		if err := o.Check(s.Path, src); err != nil {
+			o.note("Note: %s does not parse; exported as it is, and import restores it so", s.Name)
 		}
 		n++
 	}
