@@ -79,6 +79,9 @@ func (o *logOptions) run(ctx context.Context) error {
 	}
 	files := store.LogFiles(path, store.LogKeep)
 	if len(files) == 0 && !o.follow {
+		if err := o.known(); err != nil {
+			return err
+		}
 		o.note("No log yet at %s; concert start writes it", path)
 		return nil
 	}
@@ -90,19 +93,51 @@ func (o *logOptions) run(ctx context.Context) error {
 			}
 		}
 	}
-	return o.read(ctx, path, p)
+	if err := o.read(ctx, path, p); err != nil {
+		return err
+	}
+	if o.session != "" && p.matched == 0 && !o.follow {
+		if err := o.known(); err != nil {
+			return err
+		}
+		o.note("No records of session %s in %s yet", o.session, path)
+	}
+	return nil
+}
+
+// known says, for a session with no records, whether there is such a
+// session at all (issue 16: log of a misspelt name printed nothing, status
+// 0).
+func (o *logOptions) known() error {
+	if o.session == "" {
+		return nil
+	}
+	st, err := o.store()
+	if err != nil {
+		return err
+	}
+	_, _, err = st.Load(o.session)
+	var nf *store.NotFoundError
+	if errors.As(err, &nf) {
+		return fmt.Errorf("no session %q, and no records of one in the log (concert show lists the sessions)", o.session)
+	}
+	return err
 }
 
 // logPrinter prints rendered records, holding back all but the last
 // --lines of them until the reader has caught up with the log.
 type logPrinter struct {
-	o      *logOptions
-	held   []string
-	caught bool
+	o       *logOptions
+	held    []string
+	caught  bool
+	matched int // records printed or held
 }
 
 func (p *logPrinter) add(line string) {
 	out, ok := p.o.render(line)
+	if ok {
+		p.matched++
+	}
 	switch {
 	case !ok:
 	case p.caught || p.o.lines == 0:

@@ -44,13 +44,28 @@ func TestLog(t *testing.T) {
 		{[]string{"log", "tutorial"}, l1 + "\n" + l3 + "\n"},
 		{[]string{"log", "scan"}, l2 + "\n"},
 		{[]string{"log", "-n", "1", "tutorial"}, l3 + "\n"},
-		{[]string{"log", "other"}, ""},
 		{[]string{"log", "--logfile", st.LogPath() + ".1", "scan"}, l2 + "\n"},
 	}
 	for _, tt := range tests {
 		out, errOut, code := run(e, tt.args...)
 		if out != tt.want || errOut != "" || code != 0 {
 			t.Errorf("concert %s:\nstdout %q\nstderr %q, status %d\nwant %q", strings.Join(tt.args, " "), out, errOut, code, tt.want)
+		}
+	}
+	// A name with no records: a session without any yet, or no session at
+	// all (issue 16: nothing printed, status 0).
+	st.Write("quiet", []byte("x := 1\n"), false)
+	noRecords := []struct {
+		name, wantErr string
+		wantStatus    int
+	}{
+		{"quiet", "No records of session quiet in " + st.LogPath() + " yet\n", 0},
+		{"nosuch", "concert: no session \"nosuch\", and no records of one in the log (concert show lists the sessions)\n", 1},
+	}
+	for _, tt := range noRecords {
+		out, errOut, code := run(e, "log", tt.name)
+		if out != "" || errOut != tt.wantErr || code != tt.wantStatus {
+			t.Errorf("concert log %s: stdout %q, stderr %q, status %d; want stderr %q, status %d", tt.name, out, errOut, code, tt.wantErr, tt.wantStatus)
 		}
 	}
 }

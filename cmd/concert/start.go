@@ -111,6 +111,15 @@ func (o *startOptions) run(ctx context.Context) error {
 	log.SetFlags(0)
 	log.SetOutput(logs.Std{})
 	logs.L().Info("session start", "path", path)
+	// A terminating signal ends the process from inside repl.Run: the
+	// session's end is logged there too, the log closed and the lock
+	// released before the process exits.
+	exit := func(code int) {
+		logs.L().Info("session end", "status", code)
+		l.Close()
+		lock.Release()
+		os.Exit(code)
+	}
 
 	sessionStatus = repl.Run(ctx, repl.Config{
 		Name:           name,
@@ -123,6 +132,7 @@ func (o *startOptions) run(ctx context.Context) error {
 		Stderr:         o.Err,
 		HistoryFile:    historyFile(name),
 		Loader:         st.Load,
+		Exit:           exit,
 	})
 	logs.L().Info("session end", "status", sessionStatus)
 	return nil

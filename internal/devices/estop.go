@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/concert-go/concert/internal/logs"
@@ -203,9 +205,10 @@ var watchdogs = tasks.NewScheduler(context.Background())
 // Watchdog starts Concert's check_emergency_stop: a background task that
 // calls check every interval and, when it becomes true, triggers the same
 // emergency stop as ctrl-k (EmergencyStopEverything) and logs it with the
-// report. It triggers once per alarm: it re-arms only when check has been
-// false again. A check that panics counts as true (fail safe) and the
-// panic is logged.
+// report, and prints it where ctrl-k's goes (see SetWatchdogAnnouncer).
+// It triggers once per alarm: it re-arms only when check has been false
+// again. A check that panics counts as true (fail safe) and the panic's
+// value is logged and printed as text.
 //
 // The task runs until it is cancelled (Task.Cancel); an emergency stop does
 // not end it. It does not appear in the Default scheduler's task list.
@@ -232,9 +235,12 @@ func startWatchdog(check func() bool, interval time.Duration, estop func(context
 				armed = false
 				r := estop(ctx)
 				if perr != nil {
-					log.Error("watchdog: emergency stop", "report", r.String(), "check_panic", perr)
+					// As text: a JSON log writes an error value as {}.
+					log.Error("watchdog: emergency stop", "report", r.String(), "check_panic", fmt.Sprint(perr))
+					announce(fmt.Sprintf("Watchdog alarm (its check panicked: %v). %s", perr, r))
 				} else {
 					log.Error("watchdog: emergency stop", "report", r.String())
+					announce("Watchdog alarm. " + r.String())
 				}
 			case !alarm && !armed:
 				armed = true
@@ -247,6 +253,30 @@ func startWatchdog(check func() bool, interval time.Duration, estop func(context
 			}
 		}
 	}, tasks.Named("watchdog"))
+}
+
+// announcer prints a watchdog's emergency stop for the user; see
+// SetWatchdogAnnouncer.
+var announcer atomic.Pointer[func(string)]
+
+// SetWatchdogAnnouncer makes say print every watchdog's emergency stop
+// report, one line, where the user sees it: the shell (package keys) sets
+// it to the terminal, as ctrl-k's report (issue 16: the stop went to the
+// log only). Nil, the default, prints on stderr.
+func SetWatchdogAnnouncer(say func(msg string)) {
+	if say == nil {
+		announcer.Store(nil)
+		return
+	}
+	announcer.Store(&say)
+}
+
+func announce(msg string) {
+	if f := announcer.Load(); f != nil {
+		(*f)(msg)
+		return
+	}
+	fmt.Fprintln(os.Stderr, msg)
 }
 
 func safeCheck(check func() bool) (alarm bool, perr any) {

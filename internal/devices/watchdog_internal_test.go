@@ -163,3 +163,31 @@ func TestWatchdogBadArguments(t *testing.T) {
 		})
 	}
 }
+
+// A watchdog's emergency stop is printed as ctrl-k's is (the shell sends
+// it to the terminal), and a check's panic value is logged as text, in a
+// JSON log too (issue 16: it was written only to the log, as
+// "check_panic":{}).
+func TestWatchdogShownAndPanicAsText(t *testing.T) {
+	var logged syncLog
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&logged, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	var out syncLog
+	SetWatchdogAnnouncer(func(msg string) { out.Write([]byte(msg + "\n")) })
+	t.Cleanup(func() { SetWatchdogAnnouncer(nil) })
+	var stops atomic.Int64
+	wd := startWatchdog(func() bool { panic(errors.New("sensor unplugged")) }, time.Millisecond, func(context.Context) *StopReport {
+		stops.Add(1)
+		return &StopReport{Tasks: 1, Stopped: []string{"motor"}}
+	})
+	defer wd.Cancel()
+	eventually(t, "the report", func() bool { return strings.Contains(out.String(), "\n") })
+	if want := "Watchdog alarm (its check panicked: sensor unplugged). Emergency stop: 1 task cancelled, 1 device stopped\n"; out.String() != want {
+		t.Errorf("terminal = %q; want %q", out.String(), want)
+	}
+	eventually(t, "the log", func() bool { return strings.Contains(logged.String(), "check_panic") })
+	if want := `"check_panic":"sensor unplugged"`; !strings.Contains(logged.String(), want) {
+		t.Errorf("log = %s; want it to hold %s", logged.String(), want)
+	}
+}

@@ -84,6 +84,7 @@ func NewShell(cfg Config) *Shell {
 	if s.devs == nil {
 		s.devs = devices.EmergencyStopAll
 	}
+	devices.SetWatchdogAnnouncer(s.println)
 	return s
 }
 
@@ -204,10 +205,16 @@ const (
 // SIGINT is Interrupt; SIGTERM, SIGHUP and SIGQUIT are an emergency stop
 // (every task cancelled, every device stopped), then the terminal is
 // restored (see Guard) and the process exits with 128 + the signal's
-// number.
+// number. The death of the supervisor (see Supervise) is such a signal
+// too, with its own message and ExitSupervisorDied: the shell never runs
+// on without it.
 func (s *Shell) HandleSignals() (stop func()) {
 	ch := make(chan os.Signal, 8)
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	if supervisor() != 0 {
+		signal.Notify(ch, supervisorDied)
+		watchSupervisor()
+	}
 	done := make(chan struct{})
 	go func() {
 		defer s.logPanic("signal handler")
@@ -245,12 +252,21 @@ func (s *Shell) terminate(sig syscall.Signal) {
 			fmt.Fprintln(s.tty, msg)
 		}
 	}
-	say(fmt.Sprintf("\nCaught %s: emergency stop, then exit.", unix.SignalName(sig)))
+	by, code := unix.SignalName(sig), 128+int(sig)
+	if sig == supervisorDied {
+		by, code = "supervisor died", ExitSupervisorDied
+		// Orphaned, the shell may now be in the terminal's background:
+		// writing to it and restoring it must not stop the process.
+		signal.Ignore(syscall.SIGTTIN, syscall.SIGTTOU)
+		say(fmt.Sprintf("\nThe concert supervisor (process %d) died: emergency stop, then exit.", supervisor()))
+	} else {
+		say(fmt.Sprintf("\nCaught %s: emergency stop, then exit.", unix.SignalName(sig)))
+	}
 	stopped := make(chan *devices.StopReport, 1)
 	go func() {
 		defer s.logPanic("emergency stop")
 		r := devices.EmergencyStopScheduler(context.Background(), s.sched, s.devs)
-		logReport(r, unix.SignalName(sig))
+		logReport(r, by)
 		stopped <- r
 	}()
 	select {
@@ -265,5 +281,5 @@ func (s *Shell) terminate(sig syscall.Signal) {
 	restoreFinal()
 	// os.Exit runs no deferred calls: the buffered log is written here.
 	logs.Flush()
-	s.exit(128 + int(sig))
+	s.exit(code)
 }

@@ -7,14 +7,43 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 // supervisedEnv marks the process Supervise started, so that it does not
-// start another.
+// start another; its value is the supervisor's process id, which the shell
+// watches (see watchSupervisor).
 const supervisedEnv = "CONCERT_SUPERVISED"
+
+// supervisorDied is the signal the shell gets when its supervisor dies
+// (PR_SET_PDEATHSIG). A signal of its own: the kernel sends it already
+// when the supervisor's threads die one by one, before the process is
+// gone and the shell's parent changes, and a SIGTERM would then read as
+// one sent by a user.
+const supervisorDied = syscall.SIGUSR2
+
+// ExitSupervisorDied is the shell's exit status when its supervisor died,
+// as for SIGTERM: nobody is left to read it, but a process that waits for
+// the shell's process id sees a termination, not a success.
+const ExitSupervisorDied = 128 + int(syscall.SIGTERM)
+
+// supervisor returns the process id of this shell's supervisor, 0 when it
+// has none.
+func supervisor() int {
+	pid, _ := strconv.Atoi(os.Getenv(supervisedEnv))
+	return pid
+}
+
+// SupervisorGone reports whether this shell was started by Supervise and
+// its supervisor has died since (its parent is now another process).
+func SupervisorGone() bool {
+	pid := supervisor()
+	return pid > 0 && os.Getppid() != pid
+}
 
 // Supervise makes the terminal safe from the deaths Recover never sees: a
 // fatal runtime error, a panic on a goroutine of a library, SIGKILL. Unless
@@ -47,8 +76,12 @@ func Supervise(tty *os.File) {
 	if err != nil {
 		return
 	}
+	// The kernel's parent-death signal, which the shell asks for (see
+	// watchSupervisor), comes when the thread that started the child
+	// ends, not the process: keep this one for good.
+	runtime.LockOSThread()
 	cmd := exec.Command(exe, os.Args[1:]...)
-	cmd.Env = append(os.Environ(), supervisedEnv+"=1")
+	cmd.Env = append(os.Environ(), supervisedEnv+"="+strconv.Itoa(os.Getpid()))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 8)
 	// SIGINT from the keyboard reaches the child directly; here it must

@@ -131,7 +131,8 @@ func ReadAnswer(tty *os.File) (answer string, estop bool, err error) {
 	}
 	defer setTermios(fd, old)
 	// One read gives one line in line mode; a byte at a time is not needed.
-	buf := make([]byte, 1024)
+	// The terminal's line holds 4095 bytes at most.
+	buf := make([]byte, 4096)
 	n, err := tty.Read(buf)
 	if err != nil {
 		return "", false, err

@@ -81,7 +81,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 	return prompt.New(nil, append(opts,
 		prompt.WithPrefix(p.prefix()),
 		prompt.WithReader(p.reader),
-		prompt.WithWriter(keepTitle{prompt.NewStdoutWriter()}),
+		prompt.WithWriter(p.editorWriter()),
 		prompt.WithHistory(p.hist.entries()),
 		prompt.WithHistorySize(maxHistory),
 		prompt.WithCompleter(p.s.complete),
@@ -242,6 +242,22 @@ func (p *prompter) refresh(ed *prompt.Prompt) bool {
 	}
 	return true
 }
+
+// editorWriter is what the line editor writes with: without colours under
+// NO_COLOR (go-prompt sets them even when all are the default).
+func (p *prompter) editorWriter() prompt.Writer {
+	w := keepTitle{prompt.NewStdoutWriter()}
+	if color.NoColor {
+		return noColors{w}
+	}
+	return w
+}
+
+// noColors drops go-prompt's colour and display attribute sequences.
+type noColors struct{ keepTitle }
+
+func (noColors) SetColor(prompt.Color, prompt.Color, bool)                                   {}
+func (noColors) SetDisplayAttributes(prompt.Color, prompt.Color, ...prompt.DisplayAttribute) {}
 
 // keepTitle is go-prompt's writer without its ClearTitle, which it calls
 // after every input and which would wipe the terminal's title.

@@ -34,6 +34,11 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	HistoryFile    string // where the prompt keeps its history; "" for none
 	Loader         Loader // serves load("name")
+
+	// Exit ends the process after a terminating signal (SIGTERM, SIGHUP,
+	// SIGQUIT, the supervisor's death), once every device was stopped and
+	// the terminal restored; os.Exit when nil. Run does not return then.
+	Exit func(code int)
 }
 
 // Run runs a session: its file, then the init file, then commands from
@@ -55,7 +60,8 @@ func Run(ctx context.Context, c Config) int {
 	}
 	out := c.Stdout
 	var p *prompter
-	if interactive {
+	// A dumb terminal takes no escape sequences: no line editor there.
+	if interactive && os.Getenv("TERM") != "dumb" {
 		p = newPrompter(c, tty)
 		out = p.writer()
 	}
@@ -81,7 +87,7 @@ func Run(ctx context.Context, c Config) int {
 	if !interactive {
 		ttyForKeys = nil
 	}
-	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: r.errOut, StopInterpreter: s.StopInterpreter})
+	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: r.errOut, StopInterpreter: s.StopInterpreter, Exit: c.Exit})
 	r.keys = shell
 	if p != nil {
 		p.emergencyStop = func() { shell.EmergencyStop() }
@@ -110,7 +116,11 @@ func Run(ctx context.Context, c Config) int {
 	switch {
 	case c.NonInteractive:
 	case interactive:
-		p.loop(r)
+		if p != nil {
+			p.loop(r)
+		} else {
+			r.plainPrompt(c.Name, tty, out, func() { shell.EmergencyStop() })
+		}
 		// At a terminal the user saw each error; leaving is no failure.
 		r.status = 0
 	default:
@@ -210,6 +220,41 @@ func (r *runner) lines(ctx context.Context, in io.Reader) {
 	}
 	if strings.TrimSpace(buf.String()) != "" {
 		r.command(buf.String(), "")
+	}
+}
+
+// plainPrompt reads commands on a terminal that takes no escape sequences
+// (TERM=dumb): a plain prompt, the terminal's own line editing and echo,
+// ctrl-d to leave. ctrl-k ends the line there (see keys.ReadAnswer) and
+// is the emergency stop, also at the prompt.
+func (r *runner) plainPrompt(name string, tty *os.File, out io.Writer, estop func()) {
+	var buf strings.Builder
+	for {
+		if buf.Len() == 0 {
+			fmt.Fprint(out, name+" > ")
+		} else {
+			fmt.Fprint(out, "... ")
+		}
+		line, stop, err := keys.ReadAnswer(tty)
+		if stop {
+			fmt.Fprintln(out)
+			estop()
+			buf.Reset()
+			continue
+		}
+		if err != nil {
+			fmt.Fprintln(out) // ctrl-d, or the terminal is gone
+			return
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		if NeedsMore(buf.String()) {
+			continue
+		}
+		if src := buf.String(); strings.TrimSpace(src) != "" {
+			r.command(src, "")
+		}
+		buf.Reset()
 	}
 }
 
