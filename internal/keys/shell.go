@@ -51,7 +51,8 @@ type Shell struct {
 
 	outMu  sync.Mutex
 	mu     sync.Mutex
-	cmd    *command // the running command, nil at the prompt
+	cmd    *command  // the running command, nil at the prompt
+	lastK  time.Time // the last ctrl-k, for TwiceK
 	estops sync.WaitGroup
 }
 
@@ -171,13 +172,38 @@ func (s *Shell) Interrupt() {
 	}
 }
 
+// TwiceK is how soon a second ctrl-k must follow the first to stop the
+// interpreter too.
+const TwiceK = time.Second
+
+// MsgTwiceK is what the second ctrl-k prints when it stops the interpreter.
+const MsgTwiceK = "ctrl-k twice: the interpreter is stopped too; every interpreted goroutine ends, also an emergency stop that never returned."
+
 // EmergencyStop is ctrl-k at any time: devices.EmergencyStopEverything
 // over the shell's scheduler. It prints the report as one line and logs
 // it.
+//
+// A second ctrl-k within TwiceK of the one before, at the prompt or while
+// a command runs, also stops the interpreter once its emergency stop has
+// reported: a device whose emergency stop never returns (a session's
+// interpreted driver spinning) is reported as timed out, and its call
+// goes on; stopping the interpreter ends every such leftover (issue 16).
+// Every task is cancelled by then already, so nothing else is lost.
 func (s *Shell) EmergencyStop() *devices.StopReport {
+	s.mu.Lock()
+	now := time.Now()
+	twice := !s.lastK.IsZero() && now.Sub(s.lastK) < TwiceK
+	s.lastK = now
+	s.mu.Unlock()
 	r := devices.EmergencyStopScheduler(context.Background(), s.sched, s.devs)
 	s.println(r.String())
 	logReport(r, "ctrl-k")
+	if twice && s.stop != nil {
+		n := s.sched.CancelAll(ErrInterpreterStopped)
+		slog.Default().Warn("interpreter stopped by ctrl-k twice", "tasks", n)
+		s.stop()
+		s.println(MsgTwiceK)
+	}
 	return r
 }
 

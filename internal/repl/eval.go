@@ -58,6 +58,7 @@ type Session struct {
 	// StopInterpreter, the last resort, cancels evalCtx.
 	evalCtx    context.Context
 	evalCancel context.CancelFunc
+	evaluating int // evaluations running; see StopInterpreter
 	cmdCtx     context.Context // the running command's context, for top-level await
 	last       any             // the value of the last top-level await
 	panicPos   string          // where yaegi saw the last panic
@@ -163,13 +164,25 @@ func (s *Session) guarded(what string, f func()) func() {
 // command's and the background tasks'. It is what repeated ctrl-c presses
 // come to when a command ignores its context (package keys); the caller
 // cancels the tasks first, so that none of them reads as a success.
+//
+// yaegi stops its goroutines only through an evaluation that runs while
+// its context is cancelled. At the prompt none runs (ctrl-k twice, see
+// package keys, ends an emergency stop that never returned): then a
+// short evaluation of its own is started and stopped at once.
 func (s *Session) StopInterpreter() {
 	s.mu.Lock()
-	cancel := s.evalCancel
+	cancel, ctx := s.evalCancel, s.evalCtx
+	idle := s.evaluating == 0
 	s.evalCtx, s.evalCancel = context.WithCancel(context.Background())
 	s.mu.Unlock()
 	s.stopped.Store(true)
 	cancel()
+	if idle {
+		// The sleep outlasts the call, so that EvalWithContext finds its
+		// context cancelled while the evaluation runs, and stops; the
+		// sleep ends on its own a moment later.
+		_, _ = s.in.EvalWithContext(ctx, "time.Sleep(time.Second)")
+	}
 }
 
 // Run evaluates src as one command, as the foreground task, and waits for
@@ -492,6 +505,7 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	s.mu.Lock()
 	s.panicPos = ""
 	ctx := s.evalCtx
+	s.evaluating++
 	s.mu.Unlock()
 	if s.stopped.Swap(false) {
 		settle()
@@ -499,6 +513,9 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	s.held.Store(s.gate.lock())
 	defer s.release()
 	v, err := s.in.EvalWithContext(ctx, text)
+	s.mu.Lock()
+	s.evaluating--
+	s.mu.Unlock()
 	if err != nil {
 		return v, s.userError(err, file)
 	}

@@ -91,10 +91,16 @@ func (p *prompter) newEditor() *prompt.Prompt {
 	)...)
 }
 
-// ctrlK is the emergency stop, at the prompt as at any other time.
+// ctrlK is the emergency stop, at the prompt as at any other time. It
+// runs on a goroutine of its own: the editor stays live while a device
+// takes its time to answer, and a second ctrl-k counts as pressed (see
+// keys.TwiceK). The report prints above the line.
 func (p *prompter) ctrlK(*prompt.Prompt) bool {
 	if p.emergencyStop != nil {
-		p.emergencyStop()
+		go func() {
+			defer keys.Recover()
+			p.emergencyStop()
+		}()
 	}
 	return true
 }

@@ -1,0 +1,70 @@
+//go:build unix
+
+package keys
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/ptytest"
+)
+
+// stuckSession has a device whose emergency stop never returns: it spins
+// in interpreted code, counting its turns.
+const stuckSession = `// Stuck: a device whose emergency stop never returns.
+import (
+	"sync/atomic"
+
+	"github.com/concert-go/concert/internal/devices"
+)
+
+var spins atomic.Int64
+
+func spin(ctx context.Context) error {
+	for {
+		spins.Add(1)
+	}
+}
+
+stuck, stuckCtl := devices.New(devices.Config{Name: "stuck", Kind: "test", EmergencyStop: spin})
+`
+
+var regexpTrueFalse = regexp.MustCompile(`\n(true|false)\n`)
+
+// An emergency stop that never returns is reported as timed out and goes
+// on spinning; ctrl-k twice within a second stops the interpreter, which
+// ends it (issue 16: each ctrl-k left one more goroutine spinning).
+func TestE2ECtrlKTwiceEndsSpinningStops(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "sessions"), 0o755)
+	os.WriteFile(filepath.Join(home, "sessions", "stuck.go"), []byte(stuckSession), 0o644)
+	term := ptytest.Start(t, ptytest.Options{Env: ptytest.HomeEnv(home)}, ptytest.Concert(t), "start", "stuck")
+	const prompt = "stuck > "
+	term.WaitFor(prompt, 2*time.Minute)
+	term.Send([]byte{CtrlK})
+	term.WaitFor("Emergency stop: 0 tasks cancelled, 0 devices stopped, 1 timed out (stuck)\n", e2eWait)
+	spinning := func() string {
+		term.SendString("a := spins.Load()\r")
+		term.WaitFor(prompt, e2eWait)
+		time.Sleep(200 * time.Millisecond)
+		term.SendString("spins.Load() > a\r")
+		m := term.WaitForRegexp(regexpTrueFalse, e2eWait)
+		term.WaitFor(prompt, e2eWait)
+		return m[1]
+	}
+	if got := spinning(); got != "true" {
+		t.Fatalf("the timed-out emergency stop does not spin (%s); the test shows nothing", got)
+	}
+	time.Sleep(TwiceK + 100*time.Millisecond) // the next two presses are a pair of their own
+	term.Send([]byte{CtrlK, CtrlK})
+	term.WaitFor(MsgTwiceK, e2eWait)
+	term.WaitFor(prompt, e2eWait)
+	if got := spinning(); got != "false" {
+		t.Errorf("emergency stops still spin after ctrl-k twice")
+	}
+	quit(t, term)
+}
