@@ -58,7 +58,7 @@ type Session struct {
 	// StopInterpreter, the last resort, cancels evalCtx.
 	evalCtx    context.Context
 	evalCancel context.CancelFunc
-	evaluating int // evaluations running; see StopInterpreter
+	evaluating int             // evaluations running; see StopInterpreter
 	cmdCtx     context.Context // the running command's context, for top-level await
 	last       any             // the value of the last top-level await
 	panicPos   string          // where yaegi saw the last panic
