@@ -68,3 +68,15 @@ func TestE2ECtrlKTwiceEndsSpinningStops(t *testing.T) {
 	}
 	quit(t, term)
 }
+
+// A watchdog's emergency stop prints on the terminal, above the prompt, as
+// ctrl-k's report does (issue 16: only the log had it).
+func TestE2EWatchdogOnTerminal(t *testing.T) {
+	t.Parallel()
+	term := concert(t)
+	term.SendString("wd := watchdog(func() bool { return true }, 10*time.Millisecond)\r")
+	term.WaitForRegexp(regexp.MustCompile(`Watchdog alarm\. Emergency stop: \d+ tasks? cancelled, \d+ devices stopped\n`), e2eWait)
+	term.WaitFor(prompt, e2eWait)
+	do(term, "wd.Cancel()")
+	quit(t, term)
+}

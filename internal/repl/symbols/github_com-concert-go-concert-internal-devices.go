@@ -36,6 +36,7 @@ func init() {
 		"Open":                    reflect.ValueOf(devices.Open),
 		"Opening":                 reflect.ValueOf(devices.Opening),
 		"Recording":               reflect.ValueOf(devices.Recording),
+		"SetWatchdogAnnouncer":    reflect.ValueOf(devices.SetWatchdogAnnouncer),
 		"Standby":                 reflect.ValueOf(devices.Standby),
 		"StateTable":              reflect.ValueOf(devices.StateTable),
 		"TakeNotes":               reflect.ValueOf(devices.TakeNotes),
