@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -220,6 +221,15 @@ func (s *Shell) logPanic(what string) {
 	}
 }
 
+// exiting is set when a terminating signal has begun the way out.
+var exiting atomic.Bool
+
+// Exiting reports whether the process is on its way out after a
+// terminating signal (see HandleSignals). The line editor then does not
+// start another input: it would switch the terminal to its own mode after
+// the final restore, with nobody left to put it back.
+func Exiting() bool { return exiting.Load() }
+
 // How long a terminating signal waits for the emergency stop and then for
 // the tasks to wind down before the process exits anyway.
 const (
@@ -270,6 +280,7 @@ func (s *Shell) HandleSignals() (stop func()) {
 // which shows output only when it next draws the prompt, and it will not.
 // The message starts on a line of its own, also when the prompt was shown.
 func (s *Shell) terminate(sig syscall.Signal) {
+	exiting.Store(true)
 	say := s.println
 	if s.tty != nil {
 		say = func(msg string) {

@@ -146,6 +146,9 @@ func (p *prompter) loop(r *runner) {
 
 // input reads one command; ok is false for ctrl-d on an empty line.
 func (p *prompter) input() (line string, ok bool) {
+	if keys.Exiting() {
+		select {} // the signal handler ends the process
+	}
 	p.mu.Lock()
 	p.active, p.entered = true, false
 	if p.midLine {
