@@ -24,8 +24,9 @@
 //	--logto, --logfile, --loglevel  where the session log goes
 //
 // Keys at the prompt: ctrl-c cancels the command you wait for (a moving
-// motor stops), ctrl-k cancels every task and stops every device, ctrl-d on
-// an empty line exits. With stdin not a terminal, commands are read as
+// motor stops), ctrl-k cancels every task and stops every device (twice
+// within a second also stops the interpreter, ending emergency stops that
+// never returned), ctrl-d on an empty line exits. With stdin not a terminal, commands are read as
 // plain lines.
 //
 // Environment:
@@ -36,7 +37,8 @@
 //	NO_COLOR              no colours
 //
 // Exit status: 0 on success, 1 when a command or the session failed, 2 for
-// a usage error, 130 when cancelled by ctrl-c.
+// a usage error, 130 when cancelled by ctrl-c, 128 + the signal's number
+// after SIGTERM, SIGHUP or SIGQUIT, 143 when the supervising process died.
 package main
 
 import (

@@ -86,7 +86,6 @@ func NewShell(cfg Config) *Shell {
 	if s.devs == nil {
 		s.devs = devices.EmergencyStopAll
 	}
-	devices.SetWatchdogAnnouncer(s.println)
 	return s
 }
 
@@ -241,7 +240,8 @@ const (
 // SIGINT is Interrupt; SIGTERM, SIGHUP and SIGQUIT are an emergency stop
 // (every task cancelled, every device stopped), then the terminal is
 // restored (see Guard) and the process exits with 128 + the signal's
-// number. The death of the supervisor (see Supervise) is such a signal
+// number. While it runs, a watchdog's emergency stop prints on Out as
+// ctrl-k's does (devices.SetWatchdogAnnouncer). The death of the supervisor (see Supervise) is such a signal
 // too, with its own message and ExitSupervisorDied: the shell never runs
 // on without it.
 func (s *Shell) HandleSignals() (stop func()) {
@@ -251,6 +251,10 @@ func (s *Shell) HandleSignals() (stop func()) {
 		signal.Notify(ch, supervisorDied)
 		watchSupervisor()
 	}
+	// A watchdog's report prints where ctrl-k's does, while the shell
+	// runs; not after, when the announcer would keep the whole session
+	// (its interpreter, its devices) from being collected.
+	devices.SetWatchdogAnnouncer(s.println)
 	done := make(chan struct{})
 	go func() {
 		defer s.logPanic("signal handler")
@@ -271,6 +275,7 @@ func (s *Shell) HandleSignals() (stop func()) {
 	return func() {
 		once.Do(func() {
 			signal.Stop(ch)
+			devices.SetWatchdogAnnouncer(nil)
 			close(done)
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -31,12 +32,13 @@ const supervisorDied = syscall.SIGUSR2
 // the shell's process id sees a termination, not a success.
 const ExitSupervisorDied = 128 + int(syscall.SIGTERM)
 
+// supervisorPID is the process id of this shell's supervisor, 0 when it
+// has none; Supervise sets it in the supervised shell.
+var supervisorPID atomic.Int64
+
 // supervisor returns the process id of this shell's supervisor, 0 when it
 // has none.
-func supervisor() int {
-	pid, _ := strconv.Atoi(os.Getenv(supervisedEnv))
-	return pid
-}
+func supervisor() int { return int(supervisorPID.Load()) }
 
 // SupervisorGone reports whether this shell was started by Supervise and
 // its supervisor has died since (its parent is now another process).
@@ -61,7 +63,15 @@ func SupervisorGone() bool {
 // terminal changes nothing: the first ends the shell). SIGINT is not: from
 // the keyboard it would count as a second ctrl-c press.
 func Supervise(tty *os.File) {
-	if os.Getenv(supervisedEnv) != "" || !IsTerminal(tty) {
+	if v, ok := os.LookupEnv(supervisedEnv); ok {
+		// The supervised shell. The mark is not passed on: a concert
+		// that a session starts is supervised by nobody here.
+		pid, _ := strconv.Atoi(v)
+		supervisorPID.Store(int64(pid))
+		os.Unsetenv(supervisedEnv)
+		return
+	}
+	if !IsTerminal(tty) {
 		return
 	}
 	fd, err := fdOf(tty)
