@@ -200,7 +200,7 @@ func (s *Shell) EmergencyStop() *devices.StopReport {
 	logReport(r, "ctrl-k")
 	if twice && s.stop != nil {
 		n := s.sched.CancelAll(ErrInterpreterStopped)
-		slog.Default().Warn("interpreter stopped by ctrl-k twice", "tasks", n)
+		logs.L().Warn("interpreter stopped by ctrl-k twice", "tasks", n)
 		s.stop()
 		s.println(MsgTwiceK)
 	}
