@@ -170,9 +170,7 @@ func TestWatchdogBadArguments(t *testing.T) {
 // "check_panic":{}).
 func TestWatchdogShownAndPanicAsText(t *testing.T) {
 	var logged syncLog
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewJSONHandler(&logged, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
+	t.Cleanup(logs.Set(slog.New(slog.NewJSONHandler(&logged, nil)), nil, nil))
 	var out syncLog
 	SetWatchdogAnnouncer(func(msg string) { out.Write([]byte(msg + "\n")) })
 	t.Cleanup(func() { SetWatchdogAnnouncer(nil) })
