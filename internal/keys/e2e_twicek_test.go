@@ -15,11 +15,7 @@ import (
 // stuckSession has a device whose emergency stop never returns: it spins
 // in interpreted code, counting its turns.
 const stuckSession = `// Stuck: a device whose emergency stop never returns.
-import (
-	"sync/atomic"
-
-	"github.com/concert-go/concert/internal/devices"
-)
+import "sync/atomic" // devices is in the prelude
 
 // A pointer: yaegi reads globals' values when it runs a command, which
 // would race with the spinning stop's writes.
