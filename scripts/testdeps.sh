@@ -26,7 +26,13 @@ command -v python3 >/dev/null || need+=(python3)
 if ! /usr/bin/python3 -c 'import pymodbus, serial, serial_asyncio' 2>/dev/null; then
 	need+=(python3-pymodbus python3-serial python3-serial-asyncio)
 fi
-[ -x "$softioc" ] || need_epics=1
+if [ ! -x "$softioc" ]; then
+	need_epics=1
+	# What building EPICS base takes: a C/C++ compiler, make and perl.
+	command -v g++ >/dev/null || need+=(g++)
+	command -v make >/dev/null || need+=(make)
+	command -v perl >/dev/null || need+=(perl)
+fi
 
 can_apt=0
 [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && can_apt=1
