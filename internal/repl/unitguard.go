@@ -324,10 +324,15 @@ func (s *Session) indexMethod(fd *ast.FuncDecl, text func(ast.Node) string) {
 		recv = star.X
 	}
 	sig := strings.TrimPrefix(text(fd.Type), "func")
+	if i := strings.Index(sig, fd.Name.Name+"("); i >= 0 {
+		sig = sig[i+len(fd.Name.Name):] // after the receiver and the name
+	}
 	s.decls.mu.Lock()
 	defer s.decls.mu.Unlock()
 	if s.decls.methods == nil {
 		s.decls.methods = map[string]map[int][]q.Dim{}
+	}
+	if s.decls.types == nil {
 		s.decls.types = map[string]*sessionType{}
 	}
 	name := fd.Name.Name

@@ -212,7 +212,8 @@ func (p parsed) node(n any) string {
 	return b.String()
 }
 
-// device recognises `name := pkg.NewX(...)` (or var name = ...).
+// device recognises `name := pkg.NewX(...)` or `name := NewX(...)` (or
+// var name = ...).
 func (p parsed) device(s ast.Stmt, body []byte) (Item, bool) {
 	var name *ast.Ident
 	var val ast.Expr
@@ -238,8 +239,14 @@ func (p parsed) device(s ast.Stmt, body []byte) (Item, bool) {
 	if name == nil || !ok {
 		return Item{}, false
 	}
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok || !strings.HasPrefix(sel.Sel.Name, "New") {
+	var fn string
+	switch f := call.Fun.(type) {
+	case *ast.SelectorExpr:
+		fn = f.Sel.Name
+	case *ast.Ident:
+		fn = f.Name // a constructor the session declares: slit := NewSlit(...)
+	}
+	if !strings.HasPrefix(fn, "New") {
 		return Item{}, false
 	}
 	line := p.line(s.Pos())
