@@ -40,7 +40,11 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 			if i >= len(params) {
 				continue
 			}
-			if dim, ok := q.DimOf(params[i]); ok {
+			dim, ok := q.DimOf(params[i])
+			if !ok && i == 0 && params[i].Kind() == reflect.Interface {
+				dim, ok = s.paramDim(sel.X, sel.Sel.Name)
+			}
+			if ok {
 				return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
 					src, lit, lit, dim.Base(), dim.Hint(lit))
 			}

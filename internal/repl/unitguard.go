@@ -399,3 +399,36 @@ func (s *Session) tellNotes(ctx context.Context) {
 		fmt.Fprintln(s.out, "note: "+n)
 	}
 }
+
+// paramDim gives the dimension of the parameter that recv.method sets,
+// when recv is a variable of the session holding a device whose SetX or
+// Move takes any value (a motor over a driver, motors.Motor) and the
+// parameter has a unit: such a method has no quantity type for
+// reflection to find.
+func (s *Session) paramDim(recv ast.Expr, method string) (q.Dim, bool) {
+	id, ok := recv.(*ast.Ident)
+	if !ok {
+		return 0, false
+	}
+	v, ok := s.in.Globals()[id.Name]
+	if !ok || !v.IsValid() || !v.CanInterface() {
+		return 0, false
+	}
+	b := devices.Of(v.Interface())
+	if b == nil {
+		return 0, false
+	}
+	camel, isSet := strings.CutPrefix(method, "Set")
+	if method == "Move" {
+		camel, isSet = "Position", true
+	}
+	if !isSet {
+		return 0, false
+	}
+	for _, p := range b.Params() {
+		if devices.Camel(p.Name()) == camel && p.Unit() != nil {
+			return p.Unit().Dim(), true
+		}
+	}
+	return 0, false
+}
