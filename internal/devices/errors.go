@@ -76,6 +76,35 @@ func (e *NotFiniteError) Error() string {
 	return msg + " (a division by zero?); compute a finite value"
 }
 
+// ChoiceError is a value a selection parameter does not take. The device
+// was not touched.
+type ChoiceError struct {
+	Device, Param string
+	Value         any
+	Choices       []any
+}
+
+func (e *ChoiceError) Error() string {
+	return fmt.Sprintf("%s: %s is not one of %s", target(e.Device, e.Param), choice(e.Value), choiceList(e.Choices))
+}
+
+// choice prints one value of a selection: a string quoted, so that "none"
+// reads as a value.
+func choice(v any) string {
+	if x, ok := v.(q.Quantity); ok {
+		return x.String()
+	}
+	return fmt.Sprintf("%#v", v)
+}
+
+func choiceList(cs []any) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = choice(c)
+	}
+	return strings.Join(names, ", ")
+}
+
 // LimitError is a value outside a parameter's effective limits. The device
 // was not touched.
 type LimitError struct {

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/concert-go/concert/internal/devices/q"
@@ -40,6 +42,10 @@ type ParamSpec struct {
 	// happens, as a unit or limit check does: a selection that is none
 	// of the named positions. Its error is wrapped to name the parameter.
 	Check func(v any) error
+	// Choices makes a selection parameter: a set of any other value is
+	// refused, naming the ones allowed (a filter wheel's "Al 1 mm",
+	// "Cu 1 mm"). Nil for any value of the parameter's type.
+	Choices []any
 	// From, Via and Motion make a set an operation with those properties
 	// (see Op): a motor's position set is a Motion from standby Via
 	// moving.
@@ -69,6 +75,10 @@ type Parameter struct {
 	limLocked, limPerm bool
 	stack              []any
 	holders            []*tasks.Task
+	target             any // the value of the last set that passed its checks
+
+	subs atomic.Int32  // how many Changes run: sets wake them
+	kick chan struct{} // closed and replaced by a set, for Changes; see changed
 }
 
 // Add declares a parameter. Declare all parameters in the constructor,
@@ -233,14 +243,17 @@ func (p *Parameter) Must() any {
 	return v
 }
 
-// checkSet refuses values of the wrong type, NaN and infinities, and
-// read-only parameters.
+// checkSet refuses values of the wrong type, NaN and infinities, values
+// that are not among the choices, and read-only parameters.
 func (p *Parameter) checkSet(v any) error {
 	if !p.writable() {
 		return &AccessError{Device: p.dev.name, Param: p.name, Write: true}
 	}
 	if err := p.checkType(v); err != nil {
 		return err
+	}
+	if len(p.spec.Choices) > 0 && !slices.Contains(p.spec.Choices, v) {
+		return &ChoiceError{Device: p.dev.name, Param: p.name, Value: v, Choices: p.spec.Choices}
 	}
 	if err := p.checkFinite(v, ""); err != nil {
 		return err
@@ -251,6 +264,20 @@ func (p *Parameter) checkSet(v any) error {
 		}
 	}
 	return nil
+}
+
+// Choices returns the values a selection parameter takes (see
+// ParamSpec.Choices), nil for any.
+func (p *Parameter) Choices() []any { return slices.Clone(p.spec.Choices) }
+
+// Target returns the setpoint: the value of the last set that passed its
+// checks and went to the device, whether it arrived or not (a move
+// cancelled half-way keeps its target); nil before the first. The value
+// the device has now is the readback: Read, Get or dev.X().
+func (p *Parameter) Target() any {
+	p.dev.mu.Lock()
+	defer p.dev.mu.Unlock()
+	return p.target
 }
 
 // checkFinite refuses NaN and ±Inf, which only a computation gone wrong
@@ -314,7 +341,13 @@ func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error 
 	if logging && p.readable() {
 		old, _ = p.spec.Get(ctx)
 	}
+	p.dev.mu.Lock()
+	p.target = v
+	p.dev.mu.Unlock()
 	err := p.spec.Set(ctx, v)
+	if p.subs.Load() > 0 {
+		p.changed()
+	}
 	if logging {
 		attrs := []slog.Attr{slog.String("device", p.dev.name), slog.String("param", p.name),
 			slog.String("old", show(old)), slog.String("new", show(v)), slog.String("task", taskName(caller))}

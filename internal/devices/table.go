@@ -62,6 +62,9 @@ func (p *Parameter) notes() string {
 	if p.Locked() {
 		notes = append(notes, "locked")
 	}
+	if len(p.spec.Choices) > 0 {
+		notes = append(notes, "one of "+choiceList(p.spec.Choices))
+	}
 	return strings.Join(notes, ", ")
 }
 
