@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/devices"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Camel":                   reflect.ValueOf(devices.Camel),
+		"ChangesEvery":            reflect.ValueOf(devices.ChangesEvery),
 		"Closed":                  reflect.ValueOf(devices.Closed),
 		"Closing":                 reflect.ValueOf(devices.Closing),
 		"Counting":                reflect.ValueOf(devices.Counting),
@@ -48,6 +49,7 @@ func init() {
 		"AccessError":    reflect.ValueOf((*devices.AccessError)(nil)),
 		"Base":           reflect.ValueOf((*devices.Base)(nil)),
 		"BusyError":      reflect.ValueOf((*devices.BusyError)(nil)),
+		"ChoiceError":    reflect.ValueOf((*devices.ChoiceError)(nil)),
 		"Config":         reflect.ValueOf((*devices.Config)(nil)),
 		"Control":        reflect.ValueOf((*devices.Control)(nil)),
 		"DeadlockError":  reflect.ValueOf((*devices.DeadlockError)(nil)),
