@@ -4,6 +4,7 @@ nan := q.Length(math.NaN()) * q.MM
 await motor.SetPosition(nan)
 motor.Param("position").Check(q.Length(math.Inf(1)) * q.MM)
 await motor.Param("position").Wait(nan, 1*q.UM, 0*q.S)
+await motor.Move(-nan)
 motor.Param("position").SetLimits(-nan, 10*q.MM)
 lo, n := 0*q.MM, 1
 step := (10*q.MM - lo) / q.Length(n-1)
@@ -26,6 +27,7 @@ motor.Position()
 // Output:
 // Sorry, motor.position: NaN mm is not a finite length (a division by zero?); compute a finite value
 // Sorry, motor.position: +Inf mm is not a finite length (a division by zero?); compute a finite value
+// Sorry, motor.position: NaN mm is not a finite length (a division by zero?); compute a finite value
 // Sorry, motor.position: NaN mm is not a finite length (a division by zero?); compute a finite value
 // Sorry, motor.position: lower limit NaN mm is not a finite length; write q.NoLimit for no limit
 // +Inf mm
