@@ -11,5 +11,5 @@ import "embed"
 
 // FS holds the bundled sessions as NAME.go at its root.
 //
-//go:embed tutorial.go
+//go:embed tutorial.go tomo.go
 var FS embed.FS

@@ -79,6 +79,7 @@ func sessionCommands(e *env) []*cobra.Command {
 		newExportCmd(e),
 		newLogCmd(e),
 		newDocsCmd(e),
+		newDataCmd(e),
 		newCompletionCmd(),
 	}
 }

@@ -26,6 +26,7 @@ type startOptions struct {
 	filename       string
 	init           string
 	nonInteractive bool
+	dataDir        string
 	log            *logFlags
 }
 
@@ -52,6 +53,7 @@ exit status is 1 if one failed.`,
 	f.StringVar(&o.filename, "filename", "", "run the session in `FILE` instead of a stored one")
 	f.StringVar(&o.init, "init", "", "run the commands in `FILE` after the session loaded")
 	f.BoolVar(&o.nonInteractive, "non-interactive", false, "run the session and --init, then exit with their status")
+	f.StringVar(&o.dataDir, "datadir", "", "write the runs of scans and acquisitions to `DIR` (default: the data directory, concert/data/NAME)")
 	o.log = addLogFlags(cmd)
 	return cmd
 }
@@ -133,6 +135,7 @@ func (o *startOptions) run(ctx context.Context) error {
 		HistoryFile:    historyFile(name),
 		Loader:         st.Load,
 		Exit:           exit,
+		DataDir:        o.dataDir,
 	})
 	logs.L().Info("session end", "status", sessionStatus)
 	return nil

@@ -45,6 +45,7 @@ var Packages = []devices.Package{
 	counters.Package,
 	scpi.Package,
 	modbus.Package,
+	{Path: "github.com/concert-go/concert/internal/scans", Name: "scans", Doc: "scans and acquisitions (ascan, dscan, mesh, focus, acquire, ... in scope): scans.Mean, scans.Result"},
 }
 
 // Symbols are the import paths whose yaegi symbol tables the shell

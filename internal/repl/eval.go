@@ -60,6 +60,7 @@ type Session struct {
 	evalCancel context.CancelFunc
 	evaluating int             // evaluations running; see StopInterpreter
 	cmdCtx     context.Context // the running command's context, for top-level await
+	cmdSrc     string          // the running command's text, for the runs it makes
 	last       any             // the value of the last top-level await
 	panicPos   string          // where yaegi saw the last panic
 	loaded     map[string]bool
@@ -229,12 +230,12 @@ func commandName(src string) string {
 // error or when ctx is cancelled.
 func (s *Session) eval(ctx context.Context, src, file string) error {
 	s.mu.Lock()
-	prev := s.cmdCtx
-	s.cmdCtx = ctx
+	prev, prevSrc := s.cmdCtx, s.cmdSrc
+	s.cmdCtx, s.cmdSrc = ctx, commandText(src, file)
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.cmdCtx = prev
+		s.cmdCtx, s.cmdSrc = prev, prevSrc
 		s.mu.Unlock()
 	}()
 	defer s.tellNotes(ctx)

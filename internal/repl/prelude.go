@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"text/tabwriter"
@@ -37,7 +38,7 @@ var preludeSource = func() string {
 // prelude is the table of the names every session has in scope. Each name
 // is documented in help() and the README.
 func (s *Session) prelude() interp.Exports {
-	return interp.Exports{preludePath + "/prelude": {
+	names := map[string]reflect.Value{
 		"Task":       reflect.ValueOf((*tasks.Task)(nil)),
 		"start":      reflect.ValueOf(s.start),
 		"background": reflect.ValueOf(s.background),
@@ -67,7 +68,9 @@ func (s *Session) prelude() interp.Exports {
 		"_fl_":   reflect.ValueOf(s.leaveFunc),
 		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
-	}}
+	}
+	maps.Copy(names, s.scanNames())
+	return interp.Exports{preludePath + "/prelude": names}
 }
 
 // start runs f as a background task, named name if given; see tasks.Start.

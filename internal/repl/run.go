@@ -38,7 +38,8 @@ type Config struct {
 	// Exit ends the process after a terminating signal (SIGTERM, SIGHUP,
 	// SIGQUIT, the supervisor's death), once every device was stopped and
 	// the terminal restored; os.Exit when nil. Run does not return then.
-	Exit func(code int)
+	Exit    func(code int)
+	DataDir string // where runs go; "" for the default (package data)
 }
 
 // Run runs a session: its file, then the init file, then commands from
@@ -77,6 +78,10 @@ func Run(ctx context.Context, c Config) int {
 	r.s = s
 	if p != nil {
 		p.s = s
+	}
+	if err := configureScans(c, s, out, tty, interactive, r.color); err != nil {
+		fmt.Fprintf(c.Stderr, "concert: %v\n", err)
+		return 1
 	}
 	defer r.shutdown()
 

@@ -1,0 +1,297 @@
+package scans
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/data"
+	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/motors"
+	"github.com/concert-go/concert/internal/devices/photodiodes"
+	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
+)
+
+// setup gives a data directory of the test's own and a fast motor.
+func setup(t *testing.T, name string) (string, *motors.Linear) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := data.Configure("test", dir); err != nil {
+		t.Fatal(err)
+	}
+	Configure(Config{})
+	m := motors.NewLinear(name)
+	if _, err := m.SetMotionVelocity(1 * q.MPerS).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return dir, m
+}
+
+func await(t *testing.T, task *tasks.Task) (*Result, error) {
+	t.Helper()
+	v, err := task.Await(context.Background())
+	r, _ := v.(*Result)
+	return r, err
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestAscanMeasuresEveryPointAndWritesTheRun(t *testing.T) {
+	dir, m := setup(t, "sm1")
+	diode := photodiodes.New("sdiode1")
+	diode.Simulate(2 * q.V)
+	peak := Func("peak", func(ctx context.Context) (float64, error) {
+		x := m.Position().In(q.MM)
+		return math.Exp(-x * x), nil
+	})
+	r, err := await(t, Ascan(m, -1*q.MM, 1*q.MM, 4, diode, peak))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.String() != "run 1: 5 points" {
+		t.Errorf("result prints %q", r)
+	}
+	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	want := []string{
+		"point,sm1.position [mm],sdiode1.intensity [V],peak",
+		"1,-1,2,0.36787944117144233",
+		"2,-0.5,2,0.7788007830714049",
+		"3,0,2,1",
+		"4,0.5,2,0.7788007830714049",
+		"5,1,2,0.36787944117144233",
+	}
+	for i, w := range want {
+		if i >= len(rows) || strings.Join(rows[i], ",") != w {
+			t.Fatalf("points.csv = %v, want %v", rows, want)
+		}
+	}
+	meta, err := data.ReadMeta(dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.Kind != "ascan" || meta.Status != data.Done || meta.Points != 5 || meta.Session != "test" {
+		t.Errorf("meta = %+v", meta)
+	}
+	if b := meta.Baseline["sdiode1"]; b.Params["intensity"].Text != "2 V" {
+		t.Errorf("baseline of the diode = %+v", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "run_0001", "plot.png")); err != nil {
+		t.Error(err)
+	}
+	// ascan does not go back.
+	if got := m.Position(); got != 1*q.MM {
+		t.Errorf("motor at %s after ascan, want 1 mm", got)
+	}
+}
+
+// A dscan cancelled halfway (ctrl-c) leaves its motor back at the start,
+// keeps its points on disk, and its task ends cancelled.
+func TestDscanCancelledGoesBackAndKeepsItsPoints(t *testing.T) {
+	dir, m := setup(t, "sm2")
+	if _, err := m.SetPosition(3 * q.MM).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	reached := make(chan struct{})
+	slow := Func("slow", func(ctx context.Context) (int, error) {
+		n++
+		if n == 4 {
+			close(reached)
+		}
+		return n, sleepCtx(ctx, 20*time.Millisecond)
+	})
+	task := Dscan(m, -2*q.MM, 2*q.MM, 20, slow)
+	<-reached
+	task.CancelCause(tasks.ErrInterrupted)
+	_, err := await(t, task)
+	if !errors.Is(err, context.Canceled) || task.State() != tasks.Cancelled {
+		t.Fatalf("cancelled dscan: %v, state %s", err, task.State())
+	}
+	if got := m.Position(); got != 3*q.MM {
+		t.Errorf("motor at %s after a cancelled dscan, want back at 3 mm", got)
+	}
+	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	if len(rows) < 4 || rows[1][1] != "1" {
+		t.Fatalf("points kept: %v", rows)
+	}
+	meta, _ := data.ReadMeta(dir, 1)
+	if meta.Status != data.Cancelled || meta.Points != len(rows)-1 || meta.Planned != 21 {
+		t.Errorf("meta = %+v", meta)
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// An emergency stop never moves anything back.
+func TestDscanEmergencyStopDoesNotGoBack(t *testing.T) {
+	_, m := setup(t, "sm3")
+	reached := make(chan struct{})
+	n := 0
+	f := Func("f", func(ctx context.Context) (int, error) {
+		if n++; n == 3 {
+			close(reached)
+		}
+		return n, sleepCtx(ctx, 10*time.Millisecond)
+	})
+	task := Dscan(m, 0*q.MM, 5*q.MM, 10, f)
+	<-reached
+	task.CancelCause(tasks.ErrEmergencyStop)
+	await(t, task)
+	if got := m.Position(); got == 0 {
+		t.Errorf("motor went back to the start after an emergency stop")
+	}
+}
+
+func TestBadInputEndsWithOneClearLine(t *testing.T) {
+	dir, m := setup(t, "sm4")
+	if err := m.Param("position").SetLimits(-10*q.MM, 10*q.MM); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	fails7 := Func("f", func() (int, error) {
+		if calls++; calls == 7 {
+			return 0, errors.New("detector saturated")
+		}
+		return calls, nil
+	})
+	for _, tc := range []struct {
+		name string
+		task *tasks.Task
+		want string
+	}{
+		{"zero points", Scan(m, 0*q.MM, 1*q.MM, 0), "scan: 0 points; give at least 1"},
+		{"zero intervals", Ascan(m, 0*q.MM, 1*q.MM, 0), "ascan: 0 intervals; give at least 1"},
+		{"past the limits", Ascan(m, 0*q.MM, 20*q.MM, 20), "ascan: point 12 of 21: sm4.position: 11 mm > upper limit 10 mm; nothing moved"},
+		{"no unit", Ascan(m, 0, 2*q.MM, 2), "ascan: start 0 has no unit; write 0 * q.MM"},
+		{"wrong unit", Ascan(m, 0*q.Deg, 2*q.Deg, 2), "ascan: start 0 deg is a angle, want a length (e.g. 1 * q.MM)"},
+		{"bad measure", Ascan(m, 0*q.MM, 2*q.MM, 2, "x"), `ascan: cannot measure a string: give a parameter (diode.Param("intensity")), a camera, a function or measure("name", f)`},
+		{"fails at point 7", Ascan(m, 0*q.MM, 1*q.MM, 10, fails7), "ascan: point 7 of 11: measure f: detector saturated; points 1-6 are saved in run 1"},
+	} {
+		_, err := await(t, tc.task)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: err = %v\nwant %s", tc.name, err, tc.want)
+		}
+	}
+	if got := m.Position(); got.String() != "600 µm" {
+		t.Errorf("motor at %s; the refused scans must not move it", got)
+	}
+	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	if len(rows) != 7 || rows[6][0] != "6" {
+		t.Errorf("points before the failure: %v", rows)
+	}
+	meta, _ := data.ReadMeta(dir, 1)
+	if meta.Status != data.Failed || !strings.Contains(meta.Error, "detector saturated") {
+		t.Errorf("meta = %+v", meta)
+	}
+	if runs, _ := data.List(dir); len(runs) != 1 {
+		t.Errorf("%d runs; refused scans must not make one", len(runs))
+	}
+}
+
+func TestMeshVisitsEveryCombinationFirstAxisSlowest(t *testing.T) {
+	dir, y := setup(t, "sy")
+	x := motors.NewLinear("sx")
+	x.SetMotionVelocity(1 * q.MPerS).Await(context.Background())
+	r, err := await(t, Mesh(Grid(y, 0*q.MM, 1*q.MM, 2), Grid(x, 0*q.MM, 2*q.MM, 3), GoBack(true)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range readCSV(t, filepath.Join(r.Dir, "points.csv"))[1:] {
+		got = append(got, row[1]+"/"+row[2])
+	}
+	if strings.Join(got, " ") != "0/0 0/1 0/2 1/0 1/1 1/2" {
+		t.Errorf("mesh order %v", got)
+	}
+	if y.Position() != 0 || x.Position() != 0 {
+		t.Errorf("GoBack(true) left the motors at %s, %s", y.Position(), x.Position())
+	}
+	_ = dir
+}
+
+func TestListScanAndFocus(t *testing.T) {
+	_, m := setup(t, "sm5")
+	pts, err := Linspace(0*q.MM, 1*q.MM, 3)
+	if err != nil || pts.String() != "[0 mm 500 µm 1 mm]" {
+		t.Fatalf("Linspace = %v, %v", pts, err)
+	}
+	r, err := await(t, ListScan(m, []any{2 * q.MM, 1 * q.MM}, m.Param("position")))
+	if err != nil || r.Points != 2 || r.Rows[1][2] != 1.0 {
+		t.Fatalf("lscan = %+v, %v", r, err)
+	}
+	// A peak at 1.23 mm, found to better than the coarse step of 0.5 mm.
+	gauss := Func("signal", func() (float64, error) {
+		x := m.Position().In(q.MM) - 1.23
+		return math.Exp(-x * x), nil
+	})
+	r, err = await(t, Focus(m, -2*q.MM, 3*q.MM, 11, gauss))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(r.Peak.(q.Length).In(q.MM) - 1.23); d > 0.02 {
+		t.Errorf("focus found %s, want 1.23 mm", r.Peak)
+	}
+	if m.Position() != r.Peak {
+		t.Errorf("focus left the motor at %s, not at the peak %s", m.Position(), r.Peak)
+	}
+}
+
+func TestArange(t *testing.T) {
+	p, err := Arange(0*q.MM, 1*q.MM, 250*q.UM)
+	if err != nil || p.String() != "[0 mm 250 µm 500 µm 750 µm]" {
+		t.Errorf("Arange = %v, %v", p, err)
+	}
+	if _, err := Arange(0*q.MM, 1*q.MM, -1*q.MM); err == nil {
+		t.Error("Arange with the wrong sign of step gave no error")
+	}
+	if _, err := Linspace(0*q.MM, 1*q.Deg, 3); err == nil || err.Error() != "linspace: stop 1 deg is a angle, want a length (e.g. 1 * q.MM)" {
+		t.Errorf("Linspace of mixed units: %v", err)
+	}
+}
+
+func TestFrameMeanWritesTIFFs(t *testing.T) {
+	_, m := setup(t, "sm6")
+	cam := cameras.New("scam")
+	cam.SetExposureTime(1 * q.MS).Await(context.Background())
+	r, err := await(t, Ascan(m, 0*q.MM, 1*q.MM, 2, cam))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(r.Dir, "frames", "scam", "*.tif"))
+	if len(files) != 3 || r.Columns[2] != "scam.mean" {
+		t.Errorf("frames %v, columns %v", files, r.Columns)
+	}
+}
+
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	os.Exit(m.Run())
+}
