@@ -18,6 +18,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -291,7 +292,9 @@ func TestFrameMeanWritesTIFFs(t *testing.T) {
 	}
 }
 
+// TestMain keeps the devices' logs out of the test output and removes the
+// binary the end-to-end tests built.
 func TestMain(m *testing.M) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	os.Exit(m.Run())
+	ptytest.Main(m)
 }
