@@ -15,6 +15,7 @@ import (
 
 	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/internal/logs"
+	"github.com/concert-go/concert/internal/scans"
 	"github.com/concert-go/concert/internal/store"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -83,6 +84,8 @@ func Run(ctx context.Context, c Config) int {
 		fmt.Fprintf(c.Stderr, "concert: %v\n", err)
 		return 1
 	}
+	// The scans' config holds the session; let it go with the session.
+	defer scans.Configure(scans.Config{})
 	defer r.shutdown()
 
 	// The key handling owns the signals: SIGINT is ctrl-c for the
