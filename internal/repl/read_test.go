@@ -76,11 +76,11 @@ func TestRewrite(t *testing.T) {
 		{"await t", "_show_(_aw_( t))"},
 		{"x := await motor.GetPosition()", "_aw_( motor.GetPosition())"},
 		{`"await t" // await t`, `_show_("await t")`},
-		{"f := func(ctx context.Context) error { await t; return nil }", "f := func(ctx context.Context) error { _awc(ctx, t); return nil }"},
+		{"f := func(ctx context.Context) error { await t; return nil }", "f := func(ctx context.Context) error {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()}; _awc(ctx, t); return nil }"},
 		{"await gather(a, b)", "_show_(_aw_( gather(a, b)))"},
 		{"r := (await t).(int) + 1", "r := (_aw_( t)).(int) + 1"},
 		{"await := 3", "await := 3"},
-		{"f := func(ctx context.Context) { g := func() { await t }; g() }", "f := func(ctx context.Context) { g := func() { _awc(ctx, t) }; g() }"},
+		{"f := func(ctx context.Context) { g := func() { await t }; g() }", "f := func(ctx context.Context) {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()}; g := func() {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()}; _awc(ctx, t) }; g() }"},
 		{"t := start(corofunc)", `t := start(corofunc, "corofunc")`},
 		{"run := background(f)", `run := background(f, "f")`},
 	}
