@@ -64,7 +64,7 @@ func TestDscanCtrlCInATerminal(t *testing.T) {
 	term.WaitFor("tutorial > ", e2eWait)
 	term.SendString(`await dscan(motor, -1*q.MM, 1*q.MM, 20, measure("slow", slow))` + "\r")
 	term.WaitForRegexp(regexp.MustCompile(`dscan run 1 +\d+/21`), e2eWait) // the bar
-	term.WaitForRegexp(regexp.MustCompile(`\n +10 +1\.9 +1\n`), e2eWait) // row 10 of the table
+	term.WaitForRegexp(regexp.MustCompile(`\n +10 +1\.9 +1\n`), e2eWait)   // row 10 of the table
 	term.Send([]byte{0x03})
 	term.WaitFor("Cancelled\n", e2eWait)
 	term.WaitFor("tutorial > ", e2eWait)
