@@ -3,3 +3,7 @@
 package ptytest
 
 const raceEnabled = true
+
+// RaceEnabled reports whether the tests run with the race detector (the
+// binary Concert builds then has it too).
+const RaceEnabled = raceEnabled
