@@ -18,6 +18,13 @@ if [ -z "$epics_dir" ]; then
 fi
 softioc="$epics_dir/bin/linux-x86_64/softIoc"
 
+# Two runs at once (make test in two checkouts) would install and build
+# into the same places: the second waits for the first.
+mkdir -p "$(dirname "$epics_dir")" 2>/dev/null
+if command -v flock >/dev/null && exec 9>"$(dirname "$epics_dir")/.testdeps.lock" 2>/dev/null; then
+	flock 9
+fi
+
 need=()
 command -v tmux >/dev/null || need+=(tmux)
 command -v git >/dev/null || need+=(git)
