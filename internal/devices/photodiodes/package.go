@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/photodiodes",
 	Name: "photodiodes",
-	Doc:  `photodiodes.New("diode"): intensity`,
+	Doc:  `photodiodes.New("diode"): intensity, Simulate; NewDevice("d", driver, options)`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "diode")}
 	},

@@ -13,16 +13,33 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/photodiodes/photodiodes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"New":     reflect.ValueOf(photodiodes.New),
-		"Package": reflect.ValueOf(&photodiodes.Package).Elem(),
+		"New":       reflect.ValueOf(photodiodes.New),
+		"NewDevice": reflect.ValueOf(photodiodes.NewDevice),
+		"NewDummy":  reflect.ValueOf(photodiodes.NewDummy),
+		"Package":   reflect.ValueOf(&photodiodes.Package).Elem(),
 
 		// type definitions
+		"Device":     reflect.ValueOf((*photodiodes.Device)(nil)),
+		"Driver":     reflect.ValueOf((*photodiodes.Driver)(nil)),
 		"Dummy":      reflect.ValueOf((*photodiodes.Dummy)(nil)),
+		"Options":    reflect.ValueOf((*photodiodes.Options)(nil)),
 		"Photodiode": reflect.ValueOf((*photodiodes.Photodiode)(nil)),
+		"Simulated":  reflect.ValueOf((*photodiodes.Simulated)(nil)),
 
 		// interface wrapper definitions
+		"_Driver":     reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_photodiodes_Driver)(nil)),
 		"_Photodiode": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_photodiodes_Photodiode)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_photodiodes_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_photodiodes_Driver struct {
+	IValue     interface{}
+	WIntensity func(ctx context.Context) (float64, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_photodiodes_Driver) Intensity(ctx context.Context) (float64, error) {
+	return W.WIntensity(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_photodiodes_Photodiode is an interface wrapper for Photodiode type
