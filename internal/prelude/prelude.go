@@ -22,6 +22,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
+	"github.com/concert-go/concert/internal/epics"
 )
 
 // Packages are the packages of the prelude, in the order help() shows
@@ -45,6 +46,7 @@ var Packages = []devices.Package{
 	counters.Package,
 	scpi.Package,
 	modbus.Package,
+	epics.Package,
 	{Path: "github.com/concert-go/concert/internal/scans", Name: "scans", Doc: "scans and acquisitions (ascan, dscan, mesh, focus, acquire, ... in scope): scans.Mean, scans.Result"},
 }
 

@@ -23,6 +23,7 @@ func TestCompletions(t *testing.T) {
 		{`cm.Param("mo`, []string{"motion_velocity"}},
 		{`cm.Param("`, []string{"motion_velocity", "position"}},
 		{"q.Ke", []string{"KeV"}},
+		{"epics.Wa", []string{"Watch"}},
 		{"coro", []string{"corofunc"}},
 		{"t.Awa", []string{"Await", "Awaited"}},
 		{"gath", []string{"gather"}},
