@@ -35,9 +35,57 @@ var (
 	word     = regexp.MustCompile(`[\pL_][\pL\pN_]*$`)
 )
 
+// completion is the menu the completer offered last: the text before
+// the word it completes, the entries, and where the word was.
+type completion struct {
+	head       string
+	list       []prompt.Suggest
+	start, end istrings.RuneNumber
+}
+
+// cycling returns the menu offered last when the line holds one of its
+// entries after a key that moves through the menu. go-prompt asks the
+// completer again after every key, also after Tab and Down have put an
+// entry in the line; a menu made for the entry would hold only the
+// longer names, and a second Tab would find nothing to move to. Kept, the
+// menu cycles as in IPython: every Tab or Down the next entry, past the
+// last one the word as typed.
+func (c *completion) cycling(d prompt.Document) bool {
+	switch d.LastKeyStroke() {
+	case prompt.Tab, prompt.ControlI, prompt.BackTab, prompt.Down, prompt.Up:
+	default:
+		return false
+	}
+	word, ok := strings.CutPrefix(d.TextBeforeCursor(), c.head)
+	return ok && slices.ContainsFunc(c.list, func(sg prompt.Suggest) bool { return sg.Text == word })
+}
+
+// completeWordSeparators end the word the prompt replaces with the
+// selected entry when typing goes on after it: the entry is a name after
+// a dot, a quote or an operator, never the whole expression.
+const completeWordSeparators = " \t\n.,;:()[]{}\"'`+-*/%&|^!=<>"
+
 // complete is the prompt's completer: parameter names inside Param("...,
 // methods and fields after a dot, names in scope otherwise.
 func (s *Session) complete(d prompt.Document) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
+	s.mu.Lock()
+	last := s.lastMenu
+	s.mu.Unlock()
+	if last != nil && last.cycling(d) {
+		return last.list, last.start, last.end
+	}
+	list, start, end := s.completions(d)
+	before := d.TextBeforeCursor()
+	head := string([]rune(before)[:start])
+	s.mu.Lock()
+	s.lastMenu = &completion{head: head, list: list, start: start, end: end}
+	s.mu.Unlock()
+	return list, start, end
+}
+
+// completions lists the entries for the word before the cursor, and where
+// the word starts and ends.
+func (s *Session) completions(d prompt.Document) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
 	before := d.TextBeforeCursor()
 	end := istrings.RuneNumber(len([]rune(before)))
 	suggest := func(partial string, list []prompt.Suggest) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
@@ -64,7 +112,7 @@ func (s *Session) complete(d prompt.Document) ([]prompt.Suggest, istrings.RuneNu
 // Completions lists what the prompt would offer at the end of text, for
 // tests and tools.
 func (s *Session) Completions(text string) []string {
-	list, _, _ := s.complete(docAtEnd(text))
+	list, _, _ := s.completions(docAtEnd(text))
 	names := make([]string, len(list))
 	for i, sg := range list {
 		names[i] = sg.Text

@@ -70,6 +70,7 @@ type Session struct {
 	types      map[string]string // declared types with their source
 	imported   map[string]string // import path -> name, the prelude's and the session's
 	learned    map[string]string // operation -> the type its await gave (awaitType)
+	lastMenu   *completion       // what the prompt's completer offered last (complete.go)
 }
 
 // abort carries an error out of interpreted code: a top-level await whose

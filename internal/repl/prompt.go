@@ -85,6 +85,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithHistory(p.hist.entries()),
 		prompt.WithHistorySize(maxHistory),
 		prompt.WithCompleter(p.s.complete),
+		prompt.WithCompletionWordSeparator(completeWordSeparators),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
 		prompt.WithKeyBind(prompt.KeyBind{Key: prompt.ControlK, Fn: p.ctrlK}),

@@ -252,3 +252,51 @@ func TestPromptStopInterpreter(t *testing.T) {
 	// but in no order the race detector can see.
 	exit(t, term)
 }
+
+// Tab and Down cycle through the completion menu, as in IPython: each Tab
+// puts the next entry in the line, the menu stays, and past the last one
+// the line holds what was typed.
+func TestPromptCompletionCycles(t *testing.T) {
+	t.Parallel()
+	race, raceDir := raceEnv(t)
+	t.Cleanup(func() { checkRaces(t, raceDir) })
+	s := ptytest.StartScreen(t, ptytest.Options{Env: append(ptytest.HomeEnv(t.TempDir()), race)}, ptytest.Concert(t), "start", "tutorial")
+	s.WaitFor("tutorial >", 2*time.Minute)
+	s.SendString("motor.Get")
+	s.WaitFor("tutorial > motor.Get", wait)
+	for _, step := range []struct{ keys, line string }{
+		{"\t", "motor.GetMotionVelocity"},
+		{"\t", "motor.GetPosition"},
+		{"\t", "motor.Get"}, // past the last entry: what was typed
+		{"\t", "motor.GetMotionVelocity"},
+		{"\x1b[B", "motor.GetPosition"},       // Down, as Tab, once the menu is open
+		{"\x1b[A", "motor.GetMotionVelocity"}, // Up goes back
+		{"()", "motor.GetMotionVelocity()"},   // typing goes on after the entry
+	} {
+		s.SendString(step.keys)
+		waitPromptLine(t, s, step.line)
+	}
+	s.SendString("\r")
+	s.WaitFor("motor.GetMotionVelocity: ", wait)
+	if text := s.Text(); strings.Contains(text, "Sorry") {
+		t.Errorf("the completed line failed:\n%s", text)
+	}
+}
+
+// waitPromptLine waits until the last prompt on the screen holds line.
+func waitPromptLine(t *testing.T, s *ptytest.Screen, line string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		text := s.Text()
+		i := strings.LastIndex(text, "tutorial > ")
+		got, _, _ := strings.Cut(text[i+len("tutorial > "):], "\n")
+		if i >= 0 && got == line {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the prompt holds %q, not %q; screen:\n%s", got, line, text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
