@@ -102,6 +102,28 @@ async def param_get_loop(n):
     return time.perf_counter() - t0
 
 
+async def nothing():
+    return None
+
+
+async def start_gather(n):
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(nothing()) for _ in range(n)]
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - t0
+
+
+async def concert_start_gather(n):
+    # Python Concert's start() (CONCERT_SRC on PYTHONPATH), as a session
+    # in Concert's shell would start tasks.
+    from concert.coroutines.base import start
+
+    t0 = time.perf_counter()
+    tasks = [start(nothing()) for _ in range(n)]
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - t0
+
+
 WORKLOADS = {
     "start-await": start_await,
     "gather-sleep": gather_sleep,
@@ -109,6 +131,8 @@ WORKLOADS = {
     "emergency-stop": emergency_stop,
     "param-get-set": param_get_set,
     "session-get-loop": param_get_loop,
+    "shell-start-gather": start_gather,
+    "concert-start-gather": concert_start_gather,
 }
 
 

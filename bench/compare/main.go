@@ -25,18 +25,18 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // side is one way to run a workload: a command whose last line of output is
 // {"seconds": ...} (the time the workload itself took), or, with wall set,
 // a command timed from start to exit.
 type side struct {
-	argv   []string
-	env    []string // added to the environment
-	wall   bool
-	prompt string // if set: run in a pseudo-terminal, timed until this text shows
+	argv []string
+	env  []string // added to the environment
+	wall bool
+	// drive, if set, runs the command in a pseudo-terminal and times
+	// what it does there; the program is ended after.
+	drive func(*terminal) (time.Duration, error)
 }
 
 type workload struct {
@@ -45,7 +45,8 @@ type workload struct {
 	goSide    side
 	pySide    side
 	reference reference
-	heavy     bool // big sizes: fewer runs
+	concert   *side // Python Concert measured in the same run, if given
+	heavy     bool  // big sizes: fewer runs
 }
 
 // reference is Concert 0.34.0dev's figure on Python 3.11, measured on the
@@ -105,7 +106,7 @@ func run(out io.Writer, quick bool, runs int, only string) error {
 		return err
 	}
 	list := workloads(root, goBin, python, quick)
-	shell, err := shellWorkloads(dir, concert, python, root)
+	shell, err := shellWorkloads(dir, concert, python, root, quick)
 	if err != nil {
 		return err
 	}
@@ -116,37 +117,50 @@ func run(out io.Writer, quick bool, runs int, only string) error {
 	if quick {
 		runs = 1
 	}
-	fmt.Fprintf(out, "Each side run %d times, alternating; medians; peak = largest resident set seen.\n\n", runs)
-	rows := [][]string{{"workload", "N", "Go median", "Python asyncio median", "Python / Go", "Go peak", "Python peak", "Concert (reference, Concert / Go)"}}
+	fmt.Fprintf(out, "Each side run %d times, taking turns; medians; peak = largest resident set seen.\n\n", runs)
+	rows := [][]string{{"workload", "N", "Go median", "Python asyncio median", "Python / Go", "Go peak", "Python peak", "Concert (Concert / Go)"}}
 	for _, w := range list {
 		r := runs
 		if w.heavy && !quick {
 			r = max(1, runs/2)
 		}
-		var goS, pyS []sample
-		for i := range r {
-			// Alternate which side goes first, so that neither always
-			// runs on the caches and clock the other left behind.
-			for _, goSide := range [][]bool{{true, false}, {false, true}}[i%2] {
-				if goSide {
-					g, err := measure(w.goSide)
-					if err != nil {
-						return fmt.Errorf("%s (Go): %w", w.name, err)
-					}
-					goS = append(goS, g)
-					continue
-				}
-				p, err := measure(w.pySide)
-				if err != nil {
-					return fmt.Errorf("%s (Python): %w", w.name, err)
-				}
-				pyS = append(pyS, p)
-			}
+		samples, err := measureInTurns(w, r)
+		if err != nil {
+			return err
 		}
+		goS, pyS := samples[0], samples[1]
 		gm, pm := median(goS), median(pyS)
-		rows = append(rows, []string{w.name, fmt.Sprint(w.n), seconds(gm), seconds(pm), fmt.Sprintf("%.1fx", pm/gm), megabytes(goS), megabytes(pyS), w.reference.String(gm)})
+		c := w.reference.String(gm)
+		if w.concert != nil {
+			cm := median(samples[2])
+			c = fmt.Sprintf("%s (%.1fx), measured, peak %s", seconds(cm), cm/gm, megabytes(samples[2]))
+		}
+		rows = append(rows, []string{w.name, fmt.Sprint(w.n), seconds(gm), seconds(pm), fmt.Sprintf("%.1fx", pm/gm), megabytes(goS), megabytes(pyS), c})
 	}
 	return markdownTable(out, rows)
+}
+
+// measureInTurns runs each side of w runs times: Go, Python and, if
+// given, Concert. Which side goes first rotates from run to run, so that
+// none always runs on the caches and clock another left behind.
+func measureInTurns(w workload, runs int) ([3][]sample, error) {
+	sides := []*side{&w.goSide, &w.pySide}
+	names := []string{"Go", "Python", "Concert"}
+	if w.concert != nil {
+		sides = append(sides, w.concert)
+	}
+	var samples [3][]sample
+	for i := range runs {
+		for j := range sides {
+			k := (i + j) % len(sides)
+			s, err := measure(*sides[k])
+			if err != nil {
+				return samples, fmt.Errorf("%s (%s): %w", w.name, names[k], err)
+			}
+			samples[k] = append(samples[k], s)
+		}
+	}
+	return samples, nil
 }
 
 // markdownTable prints rows as a Markdown table, the first row as header,
@@ -247,8 +261,8 @@ func build(root, out, pkg string) error {
 // measure runs one side once and reads its time and its peak resident set
 // from the kernel's accounting of the child.
 func measure(s side) (sample, error) {
-	if s.prompt != "" {
-		return measurePrompt(s)
+	if s.drive != nil {
+		return measureTerminal(s)
 	}
 	cmd := exec.Command(s.argv[0], s.argv[1:]...)
 	cmd.Env = append(os.Environ(), s.env...)
@@ -313,91 +327,17 @@ func tail(s string) string {
 	return s
 }
 
-// loopSession is workload 6: the gets of param-get-set written as a loop in
-// a session and run through the shell, which prints its own time.
-const loopSession = `// Benchmark: %[1]d parameter gets as a loop in a session.
-m := motors.NewLinear("m")
-
-func loop(ctx context.Context) (float64, error) {
-	start := time.Now()
-	for i := 0; i < %[1]d; i++ {
-		await m.GetPosition()
-	}
-	return time.Since(start).Seconds(), nil
-}
-
-secs := await start(loop)
-fmt.Printf("{\"seconds\": %%g}\n", secs)
-`
-
-// shellWorkloads run through the concert binary, in a data directory of
-// their own so that the user's history, log and locks are not touched.
-func shellWorkloads(dir, concert, python, root string) ([]workload, error) {
-	const n = 1_000
-	session := filepath.Join(dir, "loop.go")
-	if err := os.WriteFile(session, fmt.Appendf(nil, loopSession, n), 0o644); err != nil {
-		return nil, err
-	}
-	env := []string{"XDG_DATA_HOME=" + filepath.Join(dir, "data"), "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "NO_COLOR=1"}
-	return []workload{
-		{
-			name: "session-get-loop", n: n,
-			goSide:    side{argv: []string{concert, "start", "--filename", session, "--non-interactive"}, env: env},
-			pySide:    side{argv: []string{python, filepath.Join(root, "bench", "workload.py"), "session-get-loop", fmt.Sprint(n)}},
-			reference: reference{0.037, "1,000 x get 37-53 us"},
-		},
-		{
-			name: "start-to-prompt", n: 1,
-			goSide:    side{argv: []string{concert, "start", "tutorial"}, env: env, prompt: "tutorial > "},
-			pySide:    side{argv: []string{python, "-c", "import asyncio"}, wall: true},
-			reference: reference{1.0, "1.0-1.6 s"},
-		},
-	}, nil
-}
-
-// measurePrompt starts the command in a pseudo-terminal, as a user would,
-// and times it until the prompt shows; then it ends the process.
-func measurePrompt(s side) (sample, error) {
-	cmd := exec.Command(s.argv[0], s.argv[1:]...)
-	cmd.Env = append(os.Environ(), s.env...)
-	start := time.Now()
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+// measureTerminal starts the command in a pseudo-terminal, as a user
+// would, lets s.drive time what it does there, then ends the process.
+func measureTerminal(s side) (sample, error) {
+	t, err := startTerminal(s.argv, s.env)
 	if err != nil {
 		return sample{}, err
 	}
-	defer tty.Close()
-	found := make(chan time.Duration, 1)
-	var seen bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := tty.Read(buf)
-			seen.Write(buf[:n])
-			if bytes.Contains(seen.Bytes(), []byte(s.prompt)) {
-				found <- time.Since(start)
-				io.Copy(io.Discard, tty)
-				return
-			}
-			if err != nil {
-				close(found)
-				return
-			}
-		}
-	}()
-	var elapsed time.Duration
-	var ok bool
-	select {
-	case elapsed, ok = <-found:
-	case <-time.After(30 * time.Second):
+	d, err := s.drive(t)
+	peak := t.stop()
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w", strings.Join(s.argv, " "), err)
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if !ok {
-		return sample{}, fmt.Errorf("%s: no %q within 30 s", strings.Join(s.argv, " "), s.prompt)
-	}
-	var peak int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peak = ru.Maxrss
-	}
-	return sample{elapsed.Seconds(), peak}, nil
+	return sample{d.Seconds(), peak}, nil
 }
