@@ -11,21 +11,9 @@ import (
 	"testing"
 
 	"golang.org/x/image/tiff"
-)
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
+	"github.com/concert-go/concert/internal/data/datatest"
+)
 
 func TestRunWritesCSVMetaPlotAndFrames(t *testing.T) {
 	dir := t.TempDir()
@@ -50,7 +38,7 @@ func TestRunWritesCSVMetaPlotAndFrames(t *testing.T) {
 		}
 	}
 	// Written as they come: the rows are on disk before Close.
-	rows := readCSV(t, filepath.Join(r.Dir(), "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(r.Dir(), "points.csv"))
 	want := [][]string{{"point", "m.position [mm]", "diode.intensity"}, {"1", "0", "10"}, {"2", "0.5", "11"}, {"3", "1", "12"}}
 	if !equal(rows, want) {
 		t.Fatalf("points.csv = %v, want %v", rows, want)
@@ -155,7 +143,7 @@ func TestWriteErrorStopsTheRunAndKeepsWhatWasWritten(t *testing.T) {
 	}
 	good.Close()
 	r.Close(Done, nil)
-	rows := readCSV(t, filepath.Join(r.Dir(), "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(r.Dir(), "points.csv"))
 	if !equal(rows, [][]string{{"x"}, {"1"}, {"2"}}) {
 		t.Fatalf("points kept = %v", rows)
 	}

@@ -24,6 +24,7 @@ func (s *Session) scanNames() map[string]reflect.Value {
 		"lscan":       reflect.ValueOf(scans.ListScan),
 		"focus":       reflect.ValueOf(scans.Focus),
 		"measure":     reflect.ValueOf(scans.Func),
+		"count":       reflect.ValueOf(scans.Count),
 		"frameMean":   reflect.ValueOf(scans.FrameMean),
 		"goBack":      reflect.ValueOf(scans.GoBack),
 		"includeLast": reflect.ValueOf(scans.IncludeLast),

@@ -63,7 +63,9 @@ func Ascan(motor any, start, stop any, intervals int, items ...any) *tasks.Task 
 }
 
 // Dscan is SPEC's dscan: Ascan relative to where the motor is, and back
-// there at the end, also when the scan fails or is cancelled.
+// there at the end, also when the scan fails or is cancelled. Every
+// point is checked against the limits from where the motor is before it
+// moves; then it steps with relative moves (the motor's Move).
 func Dscan(motor any, from, to any, intervals int, items ...any) *tasks.Task {
 	return scan1("dscan", motor, from, to, intervals+1, true, items)
 }

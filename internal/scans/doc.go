@@ -5,8 +5,9 @@
 //
 // A scan moves one or more axes (writable quantity parameters, such as a
 // motor's position) through a list of points and takes every measure at
-// each point: a parameter read, a camera frame reduced to a number (its
-// mean), or a function of the session. The forms:
+// each point: a parameter read, a counter counted for a time (Count), a
+// camera frame reduced to a number (its mean), or a function of the
+// session. The forms:
 //
 //	Scan(param, start, stop, n, ...)        n points from start to stop
 //	Ascan(motor, start, stop, intervals, ...)  SPEC's ascan: intervals+1 points
@@ -17,7 +18,8 @@
 //	Focus(motor, start, stop, n, measure)   where the measure peaks
 //
 // Before the first move every point is checked against the axes' limits,
-// units and locks: a scan that would leave its limits never starts. Each
+// the user's and the device's own, units and locks: a scan that would
+// leave its limits never starts. Each
 // scan writes a numbered run (package data) as the points arrive.
 // Cancelled (ctrl-c), a scan stops its motors where they are, keeps and
 // saves what it measured, goes back to the start if it was asked to (a

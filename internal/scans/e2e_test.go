@@ -3,7 +3,6 @@
 package scans_test
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"image"
 	"os"
@@ -17,24 +16,11 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/concert-go/concert/internal/data"
+	"github.com/concert-go/concert/internal/data/datatest"
 	"github.com/concert-go/concert/internal/ptytest"
 )
 
 const e2eWait = 60 * time.Second
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
 
 func readMeta(t *testing.T, run string) data.Meta {
 	t.Helper()
@@ -72,7 +58,7 @@ func TestDscanCtrlCInATerminal(t *testing.T) {
 	term.WaitFor("\n2 mm\n", e2eWait)
 
 	run := filepath.Join(home, "data", "concert", "data", "tutorial", "run_0001")
-	rows := readCSV(t, filepath.Join(run, "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(run, "points.csv"))
 	if len(rows) < 11 || strings.Join(rows[0], ",") != "point,motor.position [mm],slow" || rows[10][1] != "1.9" {
 		t.Errorf("points.csv after ctrl-c: %v", rows)
 	}
@@ -131,7 +117,7 @@ func TestTomoWritesItsFramesAndMetadata(t *testing.T) {
 		m.Baseline["flat_motor"].Kind == "" || m.Session != "tomo" {
 		t.Errorf("meta.json = %+v", m)
 	}
-	rows := readCSV(t, filepath.Join(run, "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(run, "points.csv"))
 	if len(rows) != 15 || strings.Join(rows[9], ",") != "9,projections,0,255" {
 		t.Errorf("points.csv = %v", rows)
 	}
@@ -175,7 +161,7 @@ Sorry, ascan: point 7 of 11: measure flaky: detector saturated; points 1-6 are s
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
 	}
-	rows := readCSV(t, filepath.Join(home, "data", "concert", "data", "tutorial", "run_0001", "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(home, "data", "concert", "data", "tutorial", "run_0001", "points.csv"))
 	if len(rows) != 7 || strings.Join(rows[6], ",") != "6,0.5,36" {
 		t.Errorf("points.csv = %v", rows)
 	}

@@ -67,6 +67,9 @@ func (p *plan) focus(ctx context.Context, coarse Points) (*Result, error) {
 	if err := p.check(grid); err != nil {
 		return nil, err
 	}
+	if err := p.prepare(ctx); err != nil {
+		return nil, err
+	}
 	run, err := data.Create(data.Meta{Kind: p.kind, Command: command(), Scan: p.desc,
 		Planned: len(coarse) * (1 + refinements), Baseline: data.Baseline(ctx)})
 	if err != nil {
@@ -87,14 +90,14 @@ func (p *plan) focus(ctx context.Context, coarse Points) (*Result, error) {
 			}
 			step = (hi - lo) / float64(len(coarse)-1)
 		}
-		err = p.measureAll(ctx, run, grid, res, view)
+		err = p.measureAll(ctx, run, nil, grid, res, view)
 	}
 	if err == nil && best.pos == nil {
 		err = fmt.Errorf("the measure %s gave no number to find a peak in", p.measures[0].name)
 	}
 	if err == nil {
 		res.Peak = best.pos
-		err = p.move(ctx, []q.Quantity{best.pos}, nil)
+		err = p.move(ctx, []q.Quantity{best.pos}, nil, false)
 	}
 	status := statusOf(ctx, err)
 	run.Close(status, err)

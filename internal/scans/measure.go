@@ -14,13 +14,17 @@ import (
 )
 
 // Measure is what a scan takes at every point. Make one with Read (a
-// parameter), FrameMean or FrameReduce (a camera), Func (a session
-// function), or pass a parameter, a single-parameter device, a camera or
-// a function to a scan directly.
+// parameter), Count (a counter counted for a time), FrameMean or
+// FrameReduce (a camera), Func (a session function), or pass a parameter,
+// a single-parameter device, a counter, a camera or a function to a scan
+// directly.
 type Measure struct {
 	name string
 	// take measures once; run and point let it write a frame.
 	take func(ctx context.Context, run *data.Run, point int) (any, error)
+	// prepare, if set, readies the device once before the scan's first
+	// move (a counter's count_time); an error refuses the scan.
+	prepare func(ctx context.Context) error
 }
 
 // Name is the measure's column name: "diode.intensity".
@@ -33,6 +37,36 @@ func (m *Measure) String() string { return "<measure " + m.name + ">" }
 func Read(p *devices.Parameter) *Measure {
 	return &Measure{name: p.Device().Name() + "." + p.Name(), take: func(ctx context.Context, _ *data.Run, _ int) (any, error) {
 		return p.Read(ctx)
+	}}
+}
+
+// counter is what Count counts with: the counters family's Counter
+// (counters.NewDummy, or any driver under counters.New).
+type counter interface {
+	Name() string
+	Count() *tasks.Task
+	SetCountTime(q.Duration) *tasks.Task
+}
+
+// Count measures with a counter: at each point it counts for t and gives
+// the counts (SPEC's and Bluesky's scaler); the column is COUNTER.counts.
+// t becomes the counter's count_time, checked against its limits before
+// the scan's first move. Passed to a scan directly, a counter counts for
+// the count_time it has.
+func Count(c counter, t q.Duration) *Measure {
+	m := countMeasure(c)
+	m.prepare = func(ctx context.Context) error {
+		if _, err := c.SetCountTime(t).Await(ctx); err != nil {
+			return fmt.Errorf("measure %s: %w", m.name, err)
+		}
+		return nil
+	}
+	return m
+}
+
+func countMeasure(c counter) *Measure {
+	return &Measure{name: c.Name() + ".counts", take: func(ctx context.Context, _ *data.Run, _ int) (any, error) {
+		return c.Count().Await(ctx)
 	}}
 }
 
@@ -104,6 +138,9 @@ type paramDevice interface {
 func toMeasure(v any, n int) (*Measure, error) {
 	switch v := v.(type) {
 	case *Measure:
+		if v == nil || v.take == nil {
+			return nil, fmt.Errorf("measure %d is nil; give a parameter, a counter, a camera or a function", n)
+		}
 		return v, nil
 	case *devices.Parameter:
 		if !v.Readable() {
@@ -112,6 +149,8 @@ func toMeasure(v any, n int) (*Measure, error) {
 		return Read(v), nil
 	case cameras.Camera:
 		return FrameMean(v), nil
+	case counter:
+		return countMeasure(v), nil
 	case paramDevice:
 		var readable []*devices.Parameter
 		for _, p := range v.Params() {

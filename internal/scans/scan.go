@@ -74,6 +74,9 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 	if err := p.check(targets); err != nil {
 		return nil, err
 	}
+	if err := p.prepare(ctx); err != nil {
+		return nil, err
+	}
 	run, err := data.Create(data.Meta{Kind: p.kind, Command: command(), Scan: p.desc,
 		Planned: len(targets), Baseline: data.Baseline(ctx)})
 	if err != nil {
@@ -81,7 +84,7 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 	}
 	res := &Result{Run: run.Number(), Dir: run.Dir()}
 	view := newView(p.kind, run.Number(), len(targets))
-	err = p.measureAll(ctx, run, targets, res, view)
+	err = p.measureAll(ctx, run, origin, targets, res, view)
 	if p.goBack {
 		if backErr := p.back(ctx, origin); backErr != nil && err == nil {
 			err = backErr
@@ -162,14 +165,32 @@ func (p *plan) check(targets [][]q.Quantity) error {
 	return nil
 }
 
-// points moves and measures point by point until the end, an error or a
-// cancel; the rows go to the run and the view as they come.
-func (p *plan) measureAll(ctx context.Context, run *data.Run, targets [][]q.Quantity, res *Result, view *view) error {
+// prepare readies the measures' devices (a counter's count_time) before
+// the first move.
+func (p *plan) prepare(ctx context.Context) error {
+	for _, m := range p.measures {
+		if m.prepare == nil {
+			continue
+		}
+		if err := m.prepare(ctx); err != nil {
+			return fmt.Errorf("%s: %w; nothing moved", p.kind, err)
+		}
+	}
+	return nil
+}
+
+// measureAll moves and measures point by point until the end, an error
+// or a cancel; the rows go to the run and the view as they come. A
+// relative scan starts from origin and steps with relative moves.
+func (p *plan) measureAll(ctx context.Context, run *data.Run, origin []q.Quantity, targets [][]q.Quantity, res *Result, view *view) error {
 	units := make([]q.Quantity, len(p.measures))
 	var last []q.Quantity
+	if p.relative {
+		last = origin
+	}
 	t0 := time.Now()
 	for i, pt := range targets {
-		if err := p.move(ctx, pt, last); err != nil {
+		if err := p.move(ctx, pt, last, p.relative); err != nil {
 			return pointError(ctx, i, len(targets), err)
 		}
 		last = pt
@@ -220,16 +241,25 @@ func pointError(ctx context.Context, i, n int, err error) error {
 }
 
 // move sets every axis whose position changes, all at once, and waits
-// for them; cancelled, the moves stop where they are.
-func (p *plan) move(ctx context.Context, pt, last []q.Quantity) error {
+// for them; cancelled, the moves stop where they are. relative moves each
+// axis by the step from last to pt, as a motor's Move does (the
+// parameter's relative set), instead of setting pt.
+func (p *plan) move(ctx context.Context, pt, last []q.Quantity, relative bool) error {
 	var ts []*tasks.Task
 	for j, a := range p.axes {
-		if last != nil && last[j].Base() == pt[j].Base() {
+		switch {
+		case last != nil && last[j].Base() == pt[j].Base():
 			continue
+		case relative:
+			ts = append(ts, a.param.SetRelative("Move", q.New(pt[j].Dim(), pt[j].Base()-last[j].Base())))
+		default:
+			ts = append(ts, a.param.Set(pt[j]))
 		}
-		ts = append(ts, a.param.Set(pt[j]))
 	}
-	if len(ts) == 1 {
+	switch len(ts) {
+	case 0:
+		return nil
+	case 1:
 		_, err := ts[0].Await(ctx)
 		return err
 	}
@@ -247,7 +277,7 @@ func (p *plan) back(ctx context.Context, origin []q.Quantity) error {
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)
 	}
-	if err := p.move(ctx, origin, nil); err != nil {
+	if err := p.move(ctx, origin, nil, false); err != nil {
 		return fmt.Errorf("going back to the start: %w", err)
 	}
 	return nil

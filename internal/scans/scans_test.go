@@ -2,7 +2,6 @@ package scans
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,7 +13,9 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/data"
+	"github.com/concert-go/concert/internal/data/datatest"
 	"github.com/concert-go/concert/internal/devices/cameras"
+	"github.com/concert-go/concert/internal/devices/counters"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
@@ -44,20 +45,6 @@ func await(t *testing.T, task *tasks.Task) (*Result, error) {
 	return r, err
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
 func TestAscanMeasuresEveryPointAndWritesTheRun(t *testing.T) {
 	dir, m := setup(t, "sm1")
 	diode := photodiodes.New("sdiode1")
@@ -73,7 +60,7 @@ func TestAscanMeasuresEveryPointAndWritesTheRun(t *testing.T) {
 	if r.String() != "run 1: 5 points" {
 		t.Errorf("result prints %q", r)
 	}
-	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
 	want := []string{
 		"point,sm1.position [mm],sdiode1.intensity [V],peak",
 		"1,-1,2,0.36787944117144233",
@@ -132,7 +119,7 @@ func TestDscanCancelledGoesBackAndKeepsItsPoints(t *testing.T) {
 	if got := m.Position(); got != 3*q.MM {
 		t.Errorf("motor at %s after a cancelled dscan, want back at 3 mm", got)
 	}
-	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
 	if len(rows) < 4 || rows[1][1] != "1" {
 		t.Fatalf("points kept: %v", rows)
 	}
@@ -204,7 +191,7 @@ func TestBadInputEndsWithOneClearLine(t *testing.T) {
 	if got := m.Position(); got.String() != "600 µm" {
 		t.Errorf("motor at %s; the refused scans must not move it", got)
 	}
-	rows := readCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(dir, "run_0001", "points.csv"))
 	if len(rows) != 7 || rows[6][0] != "6" {
 		t.Errorf("points before the failure: %v", rows)
 	}
@@ -226,7 +213,7 @@ func TestMeshVisitsEveryCombinationFirstAxisSlowest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, row := range readCSV(t, filepath.Join(r.Dir, "points.csv"))[1:] {
+	for _, row := range datatest.ReadCSV(t, filepath.Join(r.Dir, "points.csv"))[1:] {
 		got = append(got, row[1]+"/"+row[2])
 	}
 	if strings.Join(got, " ") != "0/0 0/1 0/2 1/0 1/1 1/2" {
@@ -297,4 +284,101 @@ func TestFrameMeanWritesTIFFs(t *testing.T) {
 func TestMain(m *testing.M) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ptytest.Main(m)
+}
+
+// Count counts a counter for the time given at every point; a counter
+// passed as it is counts for its own count_time (it does not just read
+// the last counts). A count time past the counter's limits refuses the
+// scan before anything moves.
+func TestCountMeasuresWithACounter(t *testing.T) {
+	dir, m := setup(t, "sm7")
+	det := counters.NewDummy("sdet") // 1000 counts per second
+	r, err := await(t, Ascan(m, 0*q.MM, 1*q.MM, 2, Count(det, 20*q.MS)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := datatest.ReadCSV(t, filepath.Join(r.Dir, "points.csv"))
+	if strings.Join(rows[0], ",") != "point,sm7.position [mm],sdet.counts" || len(rows) != 4 || rows[3][2] != "20" {
+		t.Errorf("points.csv = %v", rows)
+	}
+	if got := det.CountTime(); got != 20*q.MS {
+		t.Errorf("count_time = %s after count(det, 20 ms)", got)
+	}
+	if _, err := det.SetCountTime(5 * q.MS).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r, err = await(t, Ascan(m, 1*q.MM, 0*q.MM, 1, det))
+	if err != nil || r.Columns[2] != "sdet.counts" || r.Rows[1][2] != 5.0 {
+		t.Errorf("a counter as it is: %v, columns %v, rows %v", err, r.Columns, r.Rows)
+	}
+	_, err = await(t, Ascan(m, 0*q.MM, 1*q.MM, 2, Count(det, 2*q.H)))
+	if want := "ascan: measure sdet.counts: sdet.count_time: 2 h > upper limit 1 h of the device; nothing moved"; err == nil || err.Error() != want {
+		t.Errorf("count past the counter's limit: %v\nwant %s", err, want)
+	}
+	if got := m.Position(); got != 0 {
+		t.Errorf("motor at %s; the refused scan must not move it", got)
+	}
+	if runs, _ := data.List(dir); len(runs) != 2 {
+		t.Errorf("%d runs; the refused scan must not make one", len(runs))
+	}
+}
+
+// A scan past the device's own limits (a controller's DRVL/DRVH, which
+// no user call changes) never starts: one line names the first point
+// outside, nothing moves and no run is made. A dscan checks its points
+// from where the motor is.
+func TestScanPastTheDeviceLimitsNeverStarts(t *testing.T) {
+	dir, _ := setup(t, "unused")
+	m := motors.New("shm", motors.NewDummy(1000), motors.Options{Unit: q.MM, Lower: -5, Upper: 5})
+	if _, err := m.SetPosition(4 * q.MM).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		task *tasks.Task
+		want string
+	}{
+		{Ascan(m, 0*q.MM, 10*q.MM, 10), "ascan: point 7 of 11: shm.position: 6 mm > upper limit 5 mm of the device; nothing moved"},
+		{Dscan(m, -1*q.MM, 2*q.MM, 3), "dscan: point 4 of 4: shm.position: 6 mm > upper limit 5 mm of the device; nothing moved"},
+		{Scan(m, -6*q.MM, 0*q.MM, 2), "scan: point 1 of 2: shm.position: -6 mm < lower limit -5 mm of the device; nothing moved"},
+	} {
+		if _, err := await(t, tc.task); err == nil || err.Error() != tc.want {
+			t.Errorf("err = %v\nwant %s", err, tc.want)
+		}
+	}
+	if got := m.Position(); got != 4*q.MM {
+		t.Errorf("motor at %s; the refused scans must not move it", got)
+	}
+	if runs, _ := data.List(dir); len(runs) != 0 {
+		t.Errorf("%d runs; refused scans must not make one", len(runs))
+	}
+}
+
+// A dscan steps with the motor's relative move: while it runs, the task
+// list shows the motor's Move, not a set of its position.
+func TestDscanStepsWithMove(t *testing.T) {
+	_, m := setup(t, "sm8")
+	if _, err := m.SetMotionVelocity(20 * q.MMPerS).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	task := Dscan(m, 0*q.MM, 4*q.MM, 4) // 1 mm steps of 50 ms
+	seen := map[string]bool{}
+	for running := true; running; {
+		select {
+		case <-task.Done():
+			running = false
+		case <-time.After(2 * time.Millisecond):
+		}
+		for _, tk := range tasks.List() {
+			seen[tk.Name()] = true
+		}
+	}
+	if _, err := await(t, task); err != nil {
+		t.Fatal(err)
+	}
+	if !seen["sm8.Move"] {
+		t.Errorf("no sm8.Move while the dscan ran; tasks seen: %v", seen)
+	}
+	if got := m.Position(); got != 0 {
+		t.Errorf("motor at %s after the dscan, want back at 0", got)
+	}
 }
