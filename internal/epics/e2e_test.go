@@ -1,0 +1,140 @@
+//go:build unix
+
+package epics_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/epics/ca"
+	"github.com/concert-go/concert/internal/epics/epicstest"
+	"github.com/concert-go/concert/internal/ptytest"
+)
+
+func TestMain(m *testing.M) { ptytest.Main(m) }
+
+// e2eWait bounds each wait for the screen: generous, the machine may be
+// busy and the binary race-built.
+const e2eWait = 60 * time.Second
+
+// epicsBlock is the README's EPICS session example, typed at the prompt
+// against the test IOC (prefix SIM:).
+var epicsBlock = regexp.MustCompile("(?s)```go epics\n(.*?)```")
+
+// The README's EPICS example, typed into the shell in a terminal, moves
+// the test IOC's motor; ctrl-k stops it short of the target, and the
+// emergency stop's report says so on the screen. Each line of the block
+// is typed as it stands; "// ctrl-k" sends the key (once the motor
+// moves); "// → text" waits for a screen line starting with text.
+func TestREADMEShell(t *testing.T) {
+	ioc := epicstest.Start(t)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := epicsBlock.FindAllStringSubmatch(string(readme), -1)
+	if len(blocks) != 1 {
+		t.Fatalf("the README has %d EPICS session examples; want 1", len(blocks))
+	}
+	example := strings.ReplaceAll(blocks[0][1], "SIM:", ioc.Prefix)
+
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "sessions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	session := "//go:build ignore\n\n// Beamline: no devices of its own.\npackage sessions\n"
+	if err := os.WriteFile(filepath.Join(home, "sessions", "beamline.go"), []byte(session), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(ptytest.HomeEnv(home), ioc.Env()...)
+	env = append(env, "CONCERT_CA_SEARCH_TIMEOUT=20s")
+	s := ptytest.StartScreen(t, ptytest.Options{Env: env, Rows: 40, Cols: 160}, ptytest.Concert(t), "start", "beamline")
+	s.WaitFor("beamline >", 2*time.Minute) // the first test builds the binary
+
+	c, err := ca.NewClient(ioc.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rbv, err := c.Connect(t.Context(), ioc.PV("m1:RBV"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// seen counts the screen's lines already matched: each wait looks
+	// below them only.
+	seen := 0
+	for _, line := range strings.Split(strings.TrimRight(example, "\n"), "\n") {
+		switch {
+		case line == "// ctrl-k":
+			// the move runs: readback past the 1.5 mm it started from
+			for v, err := rbv.Get(t.Context()); err != nil || v.Float64() <= 2; v, err = rbv.Get(t.Context()) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			s.Send([]byte{0x0b})
+		case strings.HasPrefix(line, "// → "):
+			seen = waitLine(t, s, seen, strings.TrimPrefix(line, "// → "))
+		case strings.HasPrefix(line, "//"):
+		default:
+			s.SendString(line + "\r")
+		}
+	}
+
+	// The motor stands short of 50 mm, where the shell says it is, and
+	// stays there.
+	p := stands(t, ioc)
+	if p <= 2 || p >= 50 {
+		t.Errorf("after ctrl-k the motor stands at %v mm (caget); want between 2 and 50", p)
+	}
+	s.SendString("m.Position()\r")
+	seen = waitLine(t, s, seen, strconv.FormatFloat(p, 'g', -1, 64)+" mm")
+	time.Sleep(500 * time.Millisecond)
+	if again := stands(t, ioc); again != p {
+		t.Errorf("the motor moves on after ctrl-k: %v mm, then %v mm", p, again)
+	}
+	s.SendString("m.State()\r")
+	waitLine(t, s, seen, "standby")
+}
+
+// stands returns the readback once caget says the motor stands.
+func stands(t *testing.T, ioc *epicstest.IOC) float64 {
+	t.Helper()
+	deadline := time.Now().Add(e2eWait)
+	for ioc.Caget(ioc.PV("m1:DMOV")) != "1" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the motor still moves %v after ctrl-k", e2eWait)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p, err := strconv.ParseFloat(ioc.Caget(ioc.PV("m1:RBV")), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// waitLine waits for a screen line below the first seen ones that starts
+// with prefix and returns how many lines are seen with it.
+func waitLine(t *testing.T, s *ptytest.Screen, seen int, prefix string) int {
+	t.Helper()
+	deadline := time.Now().Add(e2eWait)
+	for {
+		lines := strings.Split(s.Text(), "\n")
+		for i := seen; i < len(lines); i++ {
+			if strings.HasPrefix(lines[i], prefix) {
+				return i + 1
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no line %q on the screen within %v; screen:\n%s", prefix, e2eWait, s.Text())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
