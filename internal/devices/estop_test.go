@@ -23,7 +23,7 @@ import (
 func TestCtrlKOnBusyDevicesStopsEverything(t *testing.T) {
 	for round := range 10 {
 		ms := []*motors.ContinuousLinear{motors.NewContinuousLinear(uniq("a")), motors.NewContinuousLinear(uniq("b"))}
-		ss := []*shutters.Dummy{shutters.New(uniq("s")), shutters.New(uniq("s"))}
+		ss := []*shutters.Device{shutters.New(uniq("s")), shutters.New(uniq("s"))}
 		for _, m := range ms {
 			m.SetMotionVelocity(50 * q.MMPerS).Await(ctx)
 		}

@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/shutters",
 	Name: "shutters",
-	Doc:  `shutters.New("s"): Open, Close`,
+	Doc:  `shutters.New("s"): Open, Close; NewDevice(name, driver, options): a shutter of any Driver`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "shutter")}
 	},

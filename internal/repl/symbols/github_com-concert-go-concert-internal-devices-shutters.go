@@ -13,17 +13,52 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/shutters/shutters"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"MoveTime": reflect.ValueOf(shutters.MoveTime),
-		"New":      reflect.ValueOf(shutters.New),
-		"Package":  reflect.ValueOf(&shutters.Package).Elem(),
+		"MoveTime":  reflect.ValueOf(shutters.MoveTime),
+		"New":       reflect.ValueOf(shutters.New),
+		"NewDevice": reflect.ValueOf(shutters.NewDevice),
+		"Package":   reflect.ValueOf(&shutters.Package).Elem(),
 
 		// type definitions
-		"Dummy":   reflect.ValueOf((*shutters.Dummy)(nil)),
-		"Shutter": reflect.ValueOf((*shutters.Shutter)(nil)),
+		"Device":          reflect.ValueOf((*shutters.Device)(nil)),
+		"Driver":          reflect.ValueOf((*shutters.Driver)(nil)),
+		"Dummy":           reflect.ValueOf((*shutters.Dummy)(nil)),
+		"EmergencyCloser": reflect.ValueOf((*shutters.EmergencyCloser)(nil)),
+		"Options":         reflect.ValueOf((*shutters.Options)(nil)),
+		"Shutter":         reflect.ValueOf((*shutters.Shutter)(nil)),
 
 		// interface wrapper definitions
-		"_Shutter": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_shutters_Shutter)(nil)),
+		"_Driver":          reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_shutters_Driver)(nil)),
+		"_EmergencyCloser": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_shutters_EmergencyCloser)(nil)),
+		"_Shutter":         reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_shutters_Shutter)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_shutters_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_shutters_Driver struct {
+	IValue  interface{}
+	WClose  func(ctx context.Context) error
+	WIsOpen func(ctx context.Context) (bool, error)
+	WOpen   func(ctx context.Context) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_shutters_Driver) Close(ctx context.Context) error {
+	return W.WClose(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_shutters_Driver) IsOpen(ctx context.Context) (bool, error) {
+	return W.WIsOpen(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_shutters_Driver) Open(ctx context.Context) error {
+	return W.WOpen(ctx)
+}
+
+// _github_com_concert_go_concert_internal_devices_shutters_EmergencyCloser is an interface wrapper for EmergencyCloser type
+type _github_com_concert_go_concert_internal_devices_shutters_EmergencyCloser struct {
+	IValue          interface{}
+	WEmergencyClose func(ctx context.Context) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_shutters_EmergencyCloser) EmergencyClose(ctx context.Context) error {
+	return W.WEmergencyClose(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_shutters_Shutter is an interface wrapper for Shutter type

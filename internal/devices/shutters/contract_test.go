@@ -1,0 +1,17 @@
+package shutters_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/concert-go/concert/internal/devices/shutters"
+	"github.com/concert-go/concert/internal/devices/shutters/shutterstest"
+)
+
+func TestDummyContract(t *testing.T) {
+	shutterstest.Run(t, shutterstest.Setup{
+		New: func(t *testing.T) (shutters.Driver, shutters.Options) {
+			return &shutters.Dummy{Time: 200 * time.Millisecond}, shutters.Options{}
+		},
+	})
+}
