@@ -110,6 +110,12 @@ var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
 // status must be 1 exactly when the output holds a Sorry or Cancelled line.
 func runScript(t *testing.T, name, src string) {
 	t.Helper()
+	runScriptIn(t, "tutorial", name, src)
+}
+
+// runScriptIn is runScript in the session given.
+func runScriptIn(t *testing.T, session, name, src string) {
+	t.Helper()
 	input, want, ok := strings.Cut(src, "\n// Output:\n")
 	if !ok {
 		t.Fatalf("%s has no // Output: section", name)
@@ -119,7 +125,7 @@ func runScript(t *testing.T, name, src string) {
 		lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "//"), " "))
 	}
 	want = strings.Join(lines, "\n")
-	got, status := concert(t, input, "start", "tutorial")
+	got, status := concert(t, input, "start", session)
 	got = strings.TrimRight(got, "\n")
 	// Task numbers count every task of the process, the session's and the
 	// devices' own; they are compared as numbers, not values.
