@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/storagerings",
 	Name: "storagerings",
-	Doc:  `storagerings.New("ring"): current, energy, lifetime`,
+	Doc:  `storagerings.New("ring"): current, energy, lifetime; NewDevice("r", driver, options)`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "ring")}
 	},

@@ -13,16 +13,40 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/storagerings/storagerings"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"New":     reflect.ValueOf(storagerings.New),
-		"Package": reflect.ValueOf(&storagerings.Package).Elem(),
+		"New":       reflect.ValueOf(storagerings.New),
+		"NewDevice": reflect.ValueOf(storagerings.NewDevice),
+		"NewDummy":  reflect.ValueOf(storagerings.NewDummy),
+		"Package":   reflect.ValueOf(&storagerings.Package).Elem(),
 
 		// type definitions
+		"Device":      reflect.ValueOf((*storagerings.Device)(nil)),
+		"Driver":      reflect.ValueOf((*storagerings.Driver)(nil)),
 		"Dummy":       reflect.ValueOf((*storagerings.Dummy)(nil)),
+		"Options":     reflect.ValueOf((*storagerings.Options)(nil)),
 		"StorageRing": reflect.ValueOf((*storagerings.StorageRing)(nil)),
 
 		// interface wrapper definitions
+		"_Driver":      reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_storagerings_Driver)(nil)),
 		"_StorageRing": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_storagerings_StorageRing)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_storagerings_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_storagerings_Driver struct {
+	IValue    interface{}
+	WCurrent  func(ctx context.Context) (float64, error)
+	WEnergy   func(ctx context.Context) (float64, error)
+	WLifetime func(ctx context.Context) (float64, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_storagerings_Driver) Current(ctx context.Context) (float64, error) {
+	return W.WCurrent(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_storagerings_Driver) Energy(ctx context.Context) (float64, error) {
+	return W.WEnergy(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_storagerings_Driver) Lifetime(ctx context.Context) (float64, error) {
+	return W.WLifetime(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_storagerings_StorageRing is an interface wrapper for StorageRing type
