@@ -164,21 +164,23 @@ func (s *Session) members(name string) []prompt.Suggest {
 	if !ok || !v.IsValid() {
 		return nil
 	}
+	return s.membersOf(v)
+}
+
+// membersOf lists the exported methods and fields of a value: methods
+// with their signature, fields with their type.
+func (s *Session) membersOf(v reflect.Value) []prompt.Suggest {
 	for v.Kind() == reflect.Interface && !v.IsNil() {
 		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return nil
 	}
 	t := v.Type()
 	var list []prompt.Suggest
 	for i := range t.NumMethod() {
-		m := t.Method(i)
-		if m.IsExported() {
-			sig := strings.TrimPrefix(m.Type.String(), "func(")
-			if j := strings.Index(sig, ", "); j >= 0 {
-				sig = "(" + sig[j+2:] // drop the receiver
-			} else if j := strings.Index(sig, ")"); j >= 0 {
-				sig = "(" + sig[j:]
-			}
-			list = append(list, prompt.Suggest{Text: m.Name, Description: sig})
+		if m := t.Method(i); m.IsExported() {
+			list = append(list, prompt.Suggest{Text: m.Name, Description: signature(m.Type)})
 		}
 	}
 	list = append(list, s.sessionMembers(v)...)

@@ -244,9 +244,10 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits, awaitType: s.awaitType, void: s.void})
+		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits, awaitType: s.awaitType, void: s.void, private: s.privateSelector,
+			pkg: func(name string) bool { _, ok := s.packagePath(name); return ok }})
 		if err != nil {
-			return err
+			return explainIPython(it.text, err)
 		}
 		if err := s.evalItem(ctx, p, file); err != nil {
 			return err
@@ -270,6 +271,7 @@ func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error 
 		if errors.As(err, &e) {
 			s.explainAny(p, e)
 			explainCtx(p, e)
+			explainExit(e)
 		}
 	}
 	return err

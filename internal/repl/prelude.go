@@ -68,6 +68,7 @@ func (s *Session) prelude() interp.Exports {
 		"_fl_":   reflect.ValueOf(s.leaveFunc),
 		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
+		"_hlp":   reflect.ValueOf(s.helpNamed),
 	}
 	maps.Copy(names, s.scanNames())
 	return interp.Exports{preludePath + "/prelude": names}
@@ -401,8 +402,6 @@ func (s *Session) dstate() { fmt.Fprintln(s.out, devices.StateTable()) }
 // ddoc prints the documentation of every device's parameters.
 func (s *Session) ddoc() { fmt.Fprintln(s.out, devices.DocTable()) }
 
-func (s *Session) help() { fmt.Fprint(s.out, helpText) }
-
 // packagesHelp is help()'s line for each package of the prelude that has
 // a doc: the units and the device families.
 func packagesHelp() string {
@@ -426,6 +425,7 @@ var helpText = `Type Go. Results of expressions are printed; declarations and st
   tasks()              print the running tasks; taskList() returns them
   dstate(), ddoc()     the devices' state and documentation
   pdoc()               the functions this session declared, with their doc
+  help(x)              what x is and offers: a device's methods and parameters, a function's signature
   load("name")         run another session once
   watchdog(check, d)   emergency stop (as ctrl-k) when check() turns true; checked every d
 ` + packagesHelp() + `Keys: ctrl-c cancels the command you wait for; ctrl-k cancels every task and

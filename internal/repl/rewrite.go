@@ -22,6 +22,7 @@ const (
 	allFunc   = "_all_("  // a slice as []any, for gather(ts...)
 	callFunc  = "_call_(" // _show_ for a call: a non-nil error it returns fails the command
 	lastFunc  = "_last_()"
+	helpFunc  = "_hlp" // help(x): help with x as written
 	// releaseFunc and acquireFunc mark where a command's own code runs;
 	// see Session.evalRun.
 	releaseFunc = "_rel_();"
@@ -119,6 +120,11 @@ type hooks struct {
 	// void says why a call of the function name has no value to use, if
 	// it has no results (Session.void).
 	void func(name string) string
+	// private says what to write instead of x.name with a lowercase name
+	// on a package or a compiled value (Session.privateSelector).
+	private func(sel *ast.SelectorExpr) string
+	// pkg reports a package name in scope, for help(q).
+	pkg func(name string) bool
 }
 
 // prepare parses one item, rewrites its awaits and checks it. file and
@@ -338,6 +344,11 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				at := fset.Position(id.Pos())
 				p.pkgAt[id.Name] = [2]int{at.Line, at.Column}
 			}
+			if id, ok := n.X.(*ast.Ident); ok && id.Obj == nil && h.private != nil {
+				if msg := h.private(n); msg != "" {
+					fail(n.Pos(), msg)
+				}
+			}
 		case *ast.CallExpr:
 			// start(corofunc) names its task corofunc: a function the
 			// interpreter made has no name of its own to show in tasks().
@@ -345,6 +356,17 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				if arg, ok := n.Args[0].(*ast.Ident); ok {
 					end := offset(n.Rparen)
 					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", arg.Name)})
+				}
+			}
+			// help(x) gets x as written too: the name of a function or
+			// package, which its value does not have.
+			if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "help" && fn.Obj == nil && len(n.Args) == 1 && !n.Ellipsis.IsValid() {
+				arg := n.Args[0]
+				edits = append(edits, edit{offset(fn.Pos()), offset(fn.End()), helpFunc})
+				x := string(holder[offset(arg.Pos()):offset(arg.End())])
+				edits = append(edits, edit{offset(arg.Pos()), offset(arg.Pos()), strconv.Quote(x) + ", " + directiveAt(arg.Pos())})
+				if id, ok := arg.(*ast.Ident); ok && id.Obj == nil && h.pkg != nil && h.pkg(id.Name) {
+					edits = append(edits, edit{offset(arg.Pos()), offset(arg.End()), "nil"})
 				}
 			}
 			checkValues(n.Args...)

@@ -167,3 +167,25 @@ func checkRaces(t *testing.T, dir string) {
 		}
 	}
 }
+
+// help(x) says what a device, a package or a value offers.
+func TestHelpOn(t *testing.T) {
+	t.Parallel()
+	got, status := concert(t, "help(motor)\nhelp(q)\nhelp(motor.Param(\"position\"))\n", "start", "tutorial")
+	if status != 0 {
+		t.Errorf("exit status %d:\n%s", status, got)
+	}
+	for _, want := range []string{
+		`motor: linear motor "motor" \(a device; await what its operations return\)`,
+		`\n +SetPosition +\(q\.Length\) \*tasks\.Task\n`,
+		`\n +position +mm +rw +where the motor is; a set moves it there\n`,
+		`q: the package "github.com/concert-go/concert/internal/devices/q"`,
+		` MM `,
+		`motor\.Param\("position"\): \*devices\.Parameter\n`,
+		`\n +Limits +\(\) \(q\.Quantity, q\.Quantity\)\n`,
+	} {
+		if !regexp.MustCompile(want).MatchString(got) {
+			t.Errorf("help output lacks %s:\n%s", want, got)
+		}
+	}
+}

@@ -39,14 +39,26 @@ func (s *Session) sessionMembers(v reflect.Value) []prompt.Suggest {
 	return list
 }
 
-// signature is a method's type without its receiver: "(string) *Parameter".
+// signature is a method's type without its receiver: "(string) *Parameter",
+// "() (q.Quantity, q.Quantity)".
 func signature(t reflect.Type) string {
-	sig := strings.TrimPrefix(t.String(), "func(")
-	if j := strings.Index(sig, ", "); j >= 0 {
-		return "(" + sig[j+2:]
+	var in, out []string
+	for i := 1; i < t.NumIn(); i++ {
+		arg := t.In(i).String()
+		if t.IsVariadic() && i == t.NumIn()-1 {
+			arg = "..." + t.In(i).Elem().String()
+		}
+		in = append(in, arg)
 	}
-	if j := strings.Index(sig, ")"); j >= 0 {
-		return "(" + sig[j:]
+	for i := range t.NumOut() {
+		out = append(out, t.Out(i).String())
 	}
-	return sig
+	sig := "(" + strings.Join(in, ", ") + ")"
+	switch len(out) {
+	case 0:
+		return sig
+	case 1:
+		return sig + " " + out[0]
+	}
+	return sig + " (" + strings.Join(out, ", ") + ")"
 }
