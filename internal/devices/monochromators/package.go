@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/monochromators",
 	Name: "monochromators",
-	Doc:  `monochromators.New("mono"): energy, wavelength`,
+	Doc:  `monochromators.New("mono"): energy, wavelength; NewDevice("m", driver, options)`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "mono")}
 	},

@@ -17,15 +17,35 @@ func init() {
 		"MaxEnergy": reflect.ValueOf(monochromators.MaxEnergy),
 		"MinEnergy": reflect.ValueOf(monochromators.MinEnergy),
 		"New":       reflect.ValueOf(monochromators.New),
+		"NewDevice": reflect.ValueOf(monochromators.NewDevice),
+		"NewDummy":  reflect.ValueOf(monochromators.NewDummy),
 		"Package":   reflect.ValueOf(&monochromators.Package).Elem(),
 
 		// type definitions
+		"Device":        reflect.ValueOf((*monochromators.Device)(nil)),
+		"Driver":        reflect.ValueOf((*monochromators.Driver)(nil)),
 		"Dummy":         reflect.ValueOf((*monochromators.Dummy)(nil)),
 		"Monochromator": reflect.ValueOf((*monochromators.Monochromator)(nil)),
+		"Options":       reflect.ValueOf((*monochromators.Options)(nil)),
 
 		// interface wrapper definitions
+		"_Driver":        reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_monochromators_Driver)(nil)),
 		"_Monochromator": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_monochromators_Monochromator)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_monochromators_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_monochromators_Driver struct {
+	IValue     interface{}
+	WEnergy    func(ctx context.Context) (float64, error)
+	WSetEnergy func(ctx context.Context, keV float64) error
+}
+
+func (W _github_com_concert_go_concert_internal_devices_monochromators_Driver) Energy(ctx context.Context) (float64, error) {
+	return W.WEnergy(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_monochromators_Driver) SetEnergy(ctx context.Context, keV float64) error {
+	return W.WSetEnergy(ctx, keV)
 }
 
 // _github_com_concert_go_concert_internal_devices_monochromators_Monochromator is an interface wrapper for Monochromator type

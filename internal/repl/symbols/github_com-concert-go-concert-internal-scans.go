@@ -14,6 +14,7 @@ func init() {
 		"Arange":      reflect.ValueOf(scans.Arange),
 		"Ascan":       reflect.ValueOf(scans.Ascan),
 		"Configure":   reflect.ValueOf(scans.Configure),
+		"Count":       reflect.ValueOf(scans.Count),
 		"Darks":       reflect.ValueOf(scans.Darks),
 		"Dscan":       reflect.ValueOf(scans.Dscan),
 		"Flats":       reflect.ValueOf(scans.Flats),
