@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/xraytubes",
 	Name: "xraytubes",
-	Doc:  `xraytubes.New("tube"): On, Off, voltage, current`,
+	Doc:  `xraytubes.New("tube"): On, Off, voltage, current; NewDevice("t", driver, options)`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "tube")}
 	},

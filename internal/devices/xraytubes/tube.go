@@ -1,18 +1,22 @@
-// Package xraytubes has the X-ray tube contract and a dummy tube: voltage,
-// current, On and Off. Emergency stop switches it off.
+// Package xraytubes is the X-ray tube family: the contract XRayTube, the
+// base Device that owns everything a user sees of a tube (voltage and
+// current with units and limits; On and Off and the states off and on;
+// what cancel leaves; an emergency stop switches it off), the small Driver
+// interface a tube driver implements, and a dummy driver (dummy.go). New
+// makes a dummy tube; NewDevice makes one of any driver.
 package xraytubes
 
 import (
 	"context"
-	"sync"
-	"time"
+	"fmt"
+	"math"
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
-//go:generate go run ../internal/paramgen -type Dummy voltage:q.Voltage current:q.Current
+//go:generate go run ../internal/paramgen -type Device voltage:q.Voltage current:q.Current
 
 // XRayTube makes X-rays when on.
 type XRayTube interface {
@@ -23,75 +27,167 @@ type XRayTube interface {
 	SetCurrent(q.Current) *tasks.Task
 }
 
-// Dummy is a dummy tube, off, at 40 kV and 100 µA. On ramps up for
-// RampTime; Off is at once.
-type Dummy struct {
-	*devices.Base
-	ctl     *devices.Control
-	voltage *devices.Parameter
-	current *devices.Parameter
-
-	mu sync.Mutex
-	v  q.Voltage
-	i  q.Current
+// Driver is all an X-ray tube driver implements, with voltages in kV and
+// currents in µA. Everything the user sees (units, limits, write locks,
+// the states off and on, exclusive access, cancel, emergency stop,
+// logging) is the base's; a driver never checks a limit or a state. It
+// returns an error, never a NaN; it may panic, which the base turns into
+// a failed task naming the device. Reads may run during On, so a driver
+// guards its own state.
+type Driver interface {
+	// Voltage reads the acceleration voltage setting in kV.
+	Voltage(ctx context.Context) (float64, error)
+	// SetVoltage sets the acceleration voltage in kV.
+	SetVoltage(ctx context.Context, kV float64) error
+	// Current reads the tube current setting in µA.
+	Current(ctx context.Context) (float64, error)
+	// SetCurrent sets the tube current in µA.
+	SetCurrent(ctx context.Context, uA float64) error
+	// On switches the tube on and returns once it is on (nil), when it
+	// failed (an error), or, when ctx ends first (ctrl-c, an emergency
+	// stop), once it is off again: then it returns context.Cause(ctx).
+	On(ctx context.Context) error
+	// Off switches the tube off and returns once it is off; with the
+	// tube off it does nothing. The base calls it for Off and at an
+	// emergency stop.
+	Off(ctx context.Context) error
 }
 
-var _ XRayTube = (*Dummy)(nil)
+// Options describes an X-ray tube to NewDevice besides its driver.
+type Options struct {
+	// Kind says what the device is, for tables; "x-ray tube" if empty.
+	Kind string
+	// MaxVoltage (kV) and MaxCurrent (µA) are the device's own upper
+	// limits; 0 means none. The lower limits are 0.
+	MaxVoltage, MaxCurrent float64
+}
 
-// RampTime is how long the dummy takes to switch on.
-const RampTime = 20 * time.Millisecond
+// Device is the base of every X-ray tube: the parameters voltage and
+// current over a Driver, On (from off, staying off until the driver says
+// it is on) and Off (from on). It starts in state off. Make one with
+// NewDevice. All methods are safe for concurrent use.
+//
+// A cancelled or failed On leaves the tube off; an emergency stop cancels
+// On, switches the tube off and has the last word on the state.
+type Device struct {
+	*devices.Base
+	ctl              *devices.Control
+	drv              Driver
+	voltage, current *devices.Parameter
+}
 
-// New makes a dummy X-ray tube called name.
-func New(name string) *Dummy {
-	t := &Dummy{v: 40 * q.KV, i: 100 * q.UA}
-	t.Base, t.ctl = devices.New(devices.Config{Name: name, Kind: "x-ray tube", State: devices.Off,
-		EmergencyStop: func(context.Context) error {
-			t.ctl.SetState(devices.Off)
-			return nil
-		}})
+var (
+	_ XRayTube         = (*Device)(nil)
+	_ devices.Lockable = (*Device)(nil)
+)
+
+// NewDevice makes an X-ray tube called name over driver d, in state off.
+// It panics if d is nil: a programming error, not a runtime condition.
+func NewDevice(name string, d Driver, o Options) *Device {
+	if d == nil {
+		panic(fmt.Sprintf("xraytubes.NewDevice(%q): the driver is nil", name))
+	}
+	if o.Kind == "" {
+		o.Kind = "x-ray tube"
+	}
+	t := &Device{drv: d}
+	t.Base, t.ctl = devices.New(devices.Config{Name: name, Kind: o.Kind, State: devices.Off, EmergencyStop: t.emergencyStop})
+	vhi, ihi := q.Quantity(q.NoLimit), q.Quantity(q.NoLimit)
+	if o.MaxVoltage > 0 {
+		vhi = q.Voltage(o.MaxVoltage) * q.KV
+	}
+	if o.MaxCurrent > 0 {
+		ihi = q.Current(o.MaxCurrent) * q.UA
+	}
 	t.voltage = t.ctl.Add(devices.ParamSpec{Name: "voltage", Doc: "acceleration voltage", Unit: q.KV,
-		Get: func(context.Context) (any, error) { t.mu.Lock(); defer t.mu.Unlock(); return t.v, nil },
-		Set: func(_ context.Context, v any) error {
-			t.mu.Lock()
-			defer t.mu.Unlock()
-			t.v = v.(q.Voltage)
-			return nil
+		Get: reader(d.Voltage, func(x float64) any { return q.Voltage(x) * q.KV }),
+		Set: func(ctx context.Context, v any) error {
+			return t.write(func() error { return d.SetVoltage(ctx, float64(v.(q.Voltage)/q.KV)) })
 		},
-		Limits: func() (q.Quantity, q.Quantity) { return 0 * q.KV, 60 * q.KV },
+		Limits: func() (q.Quantity, q.Quantity) { return 0 * q.KV, vhi },
 	})
 	t.current = t.ctl.Add(devices.ParamSpec{Name: "current", Doc: "tube current", Unit: q.UA,
-		Get: func(context.Context) (any, error) { t.mu.Lock(); defer t.mu.Unlock(); return t.i, nil },
-		Set: func(_ context.Context, v any) error {
-			t.mu.Lock()
-			defer t.mu.Unlock()
-			t.i = v.(q.Current)
-			return nil
+		Get: reader(d.Current, func(x float64) any { return q.Current(x) * q.UA }),
+		Set: func(ctx context.Context, v any) error {
+			return t.write(func() error { return d.SetCurrent(ctx, float64(v.(q.Current)/q.UA)) })
 		},
-		Limits: func() (q.Quantity, q.Quantity) { return 0 * q.UA, 1 * q.MA },
+		Limits: func() (q.Quantity, q.Quantity) { return 0 * q.UA, ihi },
 	})
 	return t
 }
 
-// On switches the tube on; it fails unless the tube is off. Cancelled
-// during the ramp, the tube stays off.
-func (t *Dummy) On() *tasks.Task {
+// reader is a parameter's Get over the driver method read, whose number
+// unit turns into the parameter's quantity.
+func reader(read func(context.Context) (float64, error), unit func(float64) any) func(context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
+		x, err := call(func() (float64, error) { return read(ctx) })
+		if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+			err = fmt.Errorf("the driver read %v; check the driver", x)
+		}
+		return unit(x), err
+	}
+}
+
+// write runs a driver's set.
+func (t *Device) write(f func() error) error {
+	_, err := call(func() (struct{}, error) { return struct{}{}, f() })
+	return err
+}
+
+// On switches the tube on; it fails unless the tube is off, and the tube
+// stays off until the driver has switched it on. Cancelled, or failed,
+// the tube is off.
+func (t *Device) On() *tasks.Task {
 	return t.ctl.Run(devices.Op{Name: "On", From: []devices.State{devices.Off}, Via: devices.Off, Motion: true},
 		func(ctx context.Context) (any, error) {
-			timer := time.NewTimer(RampTime)
-			defer timer.Stop()
-			select {
-			case <-timer.C:
-				t.ctl.SetState(devices.On)
-				return nil, nil
-			case <-ctx.Done():
-				t.ctl.SetState(devices.Off)
+			err := t.write(func() error { return t.drv.On(ctx) })
+			switch {
+			case ctx.Err() != nil:
+				t.ctl.SetState(devices.Off) // the driver switched off
 				return nil, context.Cause(ctx)
+			case err != nil:
+				// Make sure: a failed switch-on must not leave it half on.
+				t.write(func() error { return t.drv.Off(context.WithoutCancel(ctx)) })
+				t.ctl.SetState(devices.Off)
+				return nil, &devices.DeviceError{Device: t.Name(), Err: fmt.Errorf("On: %w", err)}
 			}
+			t.ctl.SetState(devices.On)
+			return nil, nil
 		})
 }
 
-// Off switches the tube off at once; it fails unless the tube is on.
-func (t *Dummy) Off() *tasks.Task {
+// Off switches the tube off; it fails unless the tube is on. If the
+// driver fails to, the tube stays on, and Off may be tried again.
+func (t *Device) Off() *tasks.Task {
 	return t.ctl.Run(devices.Op{Name: "Off", From: []devices.State{devices.On}, Via: devices.Off},
-		func(context.Context) (any, error) { return nil, nil })
+		func(ctx context.Context) (any, error) {
+			if err := t.write(func() error { return t.drv.Off(ctx) }); err != nil {
+				t.ctl.SetState(devices.On)
+				return nil, &devices.DeviceError{Device: t.Name(), Err: fmt.Errorf("Off: %w", err)}
+			}
+			return nil, nil
+		})
+}
+
+// emergencyStop switches the tube off, after On was cancelled; the tube
+// is off then, whatever On does after.
+func (t *Device) emergencyStop(ctx context.Context) error {
+	err := t.write(func() error { return t.drv.Off(ctx) })
+	if err != nil {
+		t.ctl.SetState(devices.Error) // maybe still on: say so
+		return err
+	}
+	t.ctl.SetState(devices.Off)
+	return nil
+}
+
+// call runs a driver method, turning a panic into an error: a driver,
+// maybe written in a session, must not take the shell down.
+func call[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("driver panicked: %v", p)
+		}
+	}()
+	return f()
 }

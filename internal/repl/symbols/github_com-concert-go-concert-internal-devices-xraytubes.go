@@ -14,17 +14,53 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/xraytubes/xraytubes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"New":      reflect.ValueOf(xraytubes.New),
-		"Package":  reflect.ValueOf(&xraytubes.Package).Elem(),
-		"RampTime": reflect.ValueOf(xraytubes.RampTime),
+		"New":       reflect.ValueOf(xraytubes.New),
+		"NewDevice": reflect.ValueOf(xraytubes.NewDevice),
+		"NewDummy":  reflect.ValueOf(xraytubes.NewDummy),
+		"Package":   reflect.ValueOf(&xraytubes.Package).Elem(),
+		"RampTime":  reflect.ValueOf(xraytubes.RampTime),
 
 		// type definitions
+		"Device":   reflect.ValueOf((*xraytubes.Device)(nil)),
+		"Driver":   reflect.ValueOf((*xraytubes.Driver)(nil)),
 		"Dummy":    reflect.ValueOf((*xraytubes.Dummy)(nil)),
+		"Options":  reflect.ValueOf((*xraytubes.Options)(nil)),
 		"XRayTube": reflect.ValueOf((*xraytubes.XRayTube)(nil)),
 
 		// interface wrapper definitions
+		"_Driver":   reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_Driver)(nil)),
 		"_XRayTube": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_XRayTube)(nil)),
 	}
+}
+
+// _github_com_concert_go_concert_internal_devices_xraytubes_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_xraytubes_Driver struct {
+	IValue      interface{}
+	WCurrent    func(ctx context.Context) (float64, error)
+	WOff        func(ctx context.Context) error
+	WOn         func(ctx context.Context) error
+	WSetCurrent func(ctx context.Context, uA float64) error
+	WSetVoltage func(ctx context.Context, kV float64) error
+	WVoltage    func(ctx context.Context) (float64, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) Current(ctx context.Context) (float64, error) {
+	return W.WCurrent(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) Off(ctx context.Context) error {
+	return W.WOff(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) On(ctx context.Context) error {
+	return W.WOn(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) SetCurrent(ctx context.Context, uA float64) error {
+	return W.WSetCurrent(ctx, uA)
+}
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) SetVoltage(ctx context.Context, kV float64) error {
+	return W.WSetVoltage(ctx, kV)
+}
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) Voltage(ctx context.Context) (float64, error) {
+	return W.WVoltage(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_xraytubes_XRayTube is an interface wrapper for XRayTube type
