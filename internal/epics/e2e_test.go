@@ -26,10 +26,11 @@ const e2eWait = 60 * time.Second
 // against the test IOC (prefix SIM:).
 var epicsBlock = regexp.MustCompile("(?s)```go epics\n(.*?)```")
 
-// The README's EPICS example, typed into the shell in a terminal, moves
-// the test IOC's motor; ctrl-k stops it short of the target, and the
-// emergency stop's report says so on the screen. Each line of the block
-// is typed as it stands; "// ctrl-k" sends the key (once the motor
+// The README's EPICS examples, typed into the shell in a terminal, one
+// after the other: the first moves the test IOC's motor, ctrl-k stops it
+// short of the target and the emergency stop's report says so on the
+// screen; the second makes a device of PVs. Each line of the blocks is
+// typed as it stands; "// ctrl-k" sends the key (once the motor
 // moves); "// → text" waits for a screen line starting with text.
 func TestREADMEShell(t *testing.T) {
 	ioc := epicstest.Start(t)
@@ -38,10 +39,10 @@ func TestREADMEShell(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := epicsBlock.FindAllStringSubmatch(string(readme), -1)
-	if len(blocks) != 1 {
-		t.Fatalf("the README has %d EPICS session examples; want 1", len(blocks))
+	if len(blocks) != 2 {
+		t.Fatalf("the README has %d EPICS session examples; want 2, the motor and the device", len(blocks))
 	}
-	example := strings.ReplaceAll(blocks[0][1], "SIM:", ioc.Prefix)
+	example := strings.ReplaceAll(blocks[0][1]+blocks[1][1], "SIM:", ioc.Prefix)
 
 	home := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(home, "sessions"), 0o755); err != nil {
