@@ -20,6 +20,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/scpi"
 	"github.com/concert-go/concert/internal/devices/selections"
 	"github.com/concert-go/concert/internal/devices/shutters"
+	"github.com/concert-go/concert/internal/devices/signals"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
 	"github.com/concert-go/concert/internal/epics"
@@ -44,6 +45,7 @@ var Packages = []devices.Package{
 	xraytubes.Package,
 	selections.Package,
 	counters.Package,
+	signals.Package,
 	scpi.Package,
 	modbus.Package,
 	epics.Package,
