@@ -204,7 +204,7 @@ func acquire(ctx context.Context, kind string, acqs []*Acquisition, users []Cons
 		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	res := &Result{Run: run.Number(), Dir: run.Dir()}
-	view := newView(kind, run.Number(), total)
+	view := newView(kind, run.Number(), total, xAxis{})
 	s := &stream{run: run, res: res, view: view, users: users}
 	for _, a := range acqs {
 		if err = s.acquisition(ctx, a); err != nil {
@@ -213,7 +213,7 @@ func acquire(ctx context.Context, kind string, acqs []*Acquisition, users []Cons
 	}
 	status := statusOf(ctx, err)
 	run.Close(status, err)
-	view.end(res, status, run.Rows())
+	view.end(res, status)
 	if err != nil && ctx.Err() == nil {
 		err = fmt.Errorf("%s: %w; %d frames are saved in run %d", kind, err, res.Points, res.Run)
 	}
@@ -313,7 +313,7 @@ func (s *stream) consume(a *Acquisition, f *cameras.Frame) error {
 			return err
 		}
 		s.res.Columns = headers(cols)
-		s.view.header(s.res.Columns)
+		s.view.header(s.res.Columns, 3)
 	}
 	vals := []any{s.res.Points + 1, a.name, idx, Mean(f)}
 	if err := s.run.Point(vals); err != nil {

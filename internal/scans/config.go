@@ -15,8 +15,8 @@ const (
 	// Plain prints the table, a row per point, as plain lines: output
 	// that is no terminal.
 	Plain
-	// Live draws a progress bar with ETA below the table on a terminal
-	// and a plot in the terminal at the end.
+	// Live draws, below the table on a terminal, a plot of the points
+	// redrawn per point and a progress bar with ETA.
 	Live
 )
 
@@ -25,7 +25,7 @@ type Config struct {
 	Out  io.Writer // where the view goes: the session's output
 	Mode Mode
 	// TermFd is the terminal's file descriptor in Live mode, for its
-	// width.
+	// size.
 	TermFd int
 	Color  bool // colours allowed (no NO_COLOR)
 	// Command gives the command typed at the prompt, for meta.json.

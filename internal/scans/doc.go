@@ -26,8 +26,9 @@
 // dscan always is), and its task ends cancelled. An emergency stop
 // (ctrl-k) stops it the same way but never moves anything back.
 //
-// While a scan runs, a live view shows a progress bar with its ETA, a
-// table with a row per point and, at the end, a plot of the points in the
-// terminal; it is plain text when the output is no terminal and silent
+// While a scan runs, a live view shows a table with a row per point and,
+// below it on a terminal, a plot of the first measure redrawn as each
+// point arrives and a progress bar with its ETA; it is plain text (the
+// table) when the output is no terminal and silent
 // when the session runs with --non-interactive (Configure).
 package scans

@@ -4,6 +4,7 @@ package scans_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -165,4 +166,84 @@ Sorry, ascan: point 7 of 11: measure flaky: detector saturated; points 1-6 are s
 	if len(rows) != 7 || strings.Join(rows[6], ",") != "6,0.5,36" {
 		t.Errorf("points.csv = %v", rows)
 	}
+}
+
+// On a terminal the plot of the points sits between the table and the
+// progress bar and is redrawn as each point arrives, not only at the end.
+// When the scan ends its last frame stays: the screen reads the table's
+// rows once each and in order, then the plot, the bar, the run's lines and
+// the prompt, with nothing torn or left over from the redraws.
+func TestLivePlotRedrawnPerPoint(t *testing.T) {
+	home := t.TempDir()
+	s := ptytest.StartScreen(t, ptytest.Options{Env: ptytest.HomeEnv(home), Rows: 45, Cols: 100},
+		ptytest.Concert(t), "start", "tutorial")
+	s.WaitFor("tutorial >", 2*time.Minute)
+	s.SendString("await motor.SetMotionVelocity(100 * q.MMPerS)\r")
+	s.SendString("func sq(ctx context.Context) (float64, error) { x := motor.Position().In(q.MM); return x * x, sleep(ctx, 200*time.Millisecond) }\r")
+	s.SendString(`await ascan(motor, 0*q.MM, 2*q.MM, 20, measure("sq", sq))` + "\r")
+
+	const caption = "sq against motor.position [mm]"
+	bar := regexp.MustCompile(`ascan run 1 +(\d+)/21`)
+	// The plot's body: the lines with a y-axis label between the caption's
+	// plot and the bar.
+	body := func(screen string) (string, int) {
+		m := bar.FindStringSubmatch(screen)
+		if m == nil || !strings.Contains(screen, caption) {
+			return "", -1
+		}
+		var lines []string
+		for _, l := range strings.Split(screen, "\n") {
+			if strings.ContainsAny(l, "┤┼") {
+				lines = append(lines, l)
+			}
+		}
+		n := 0
+		fmt.Sscan(m[1], &n)
+		return strings.Join(lines, "\n"), n
+	}
+	var plots []string
+	deadline := time.Now().Add(e2eWait)
+	for time.Now().Before(deadline) {
+		p, n := body(s.Text())
+		if n >= 0 && n < 21 && p != "" && (len(plots) == 0 || p != plots[len(plots)-1]) {
+			plots = append(plots, p)
+		}
+		if n == 21 || len(plots) >= 3 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(plots) < 3 {
+		t.Fatalf("the plot was drawn %d different ways while the scan ran, want it redrawn as points arrive; screen:\n%s", len(plots), s.Text())
+	}
+
+	s.WaitFor("run 1 done: 21 of 21 points in ", e2eWait)
+	s.WaitFor("tutorial >", e2eWait)
+	screen := s.Text()
+	lines := strings.Split(screen, "\n")
+	row := regexp.MustCompile(`^ +(\d+) +[-\d.e]+ +[-\d.e]+$`)
+	var got []int
+	lastRow := -1
+	for i, l := range lines {
+		if m := row.FindStringSubmatch(l); m != nil {
+			var n int
+			fmt.Sscan(m[1], &n)
+			got = append(got, n)
+			lastRow = i
+		}
+	}
+	want := make([]int, 21)
+	for i := range want {
+		want[i] = i + 1
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("table rows %v, want 1 to 21 once each, in order; screen:\n%s", got, screen)
+	}
+	after := strings.Join(lines[lastRow+1:], "\n")
+	order := regexp.MustCompile(`(?s)^( .*┤.*\n)+.*└.*\n.*\n +` + regexp.QuoteMeta(caption) + `\nascan run 1 +21/21.*\nrun 1 done: 21 of 21 points in .*\n(.*\n)?run 1: 21 points\ntutorial >$`)
+	if !order.MatchString(after) || strings.Count(screen, caption) != 1 {
+		t.Errorf("after the last row, want the plot once, the bar, the run's line and the prompt; screen:\n%s", screen)
+	}
+	s.SendString("motor.Position()\r")
+	s.WaitFor("\n2 mm", e2eWait)
 }

@@ -76,7 +76,7 @@ func (p *plan) focus(ctx context.Context, coarse Points) (*Result, error) {
 		return nil, fmt.Errorf("focus: %w", err)
 	}
 	res := &Result{Run: run.Number(), Dir: run.Dir()}
-	view := newView(p.kind, run.Number(), len(coarse)*(1+refinements))
+	view := newView(p.kind, run.Number(), len(coarse)*(1+refinements), xAxis{})
 	step := (coarse[len(coarse)-1].Base() - coarse[0].Base()) / float64(len(coarse)-1)
 	for round := 0; round <= refinements && err == nil; round++ {
 		if round > 0 {
@@ -101,7 +101,7 @@ func (p *plan) focus(ctx context.Context, coarse Points) (*Result, error) {
 	}
 	status := statusOf(ctx, err)
 	run.Close(status, err)
-	view.end(res, status, run.Rows())
+	view.end(res, status)
 	if err != nil && ctx.Err() == nil {
 		err = fmt.Errorf("focus: %w; %s", err, kept(res))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/concert-go/concert/internal/data"
@@ -83,7 +84,7 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", p.kind, err)
 	}
 	res := &Result{Run: run.Number(), Dir: run.Dir()}
-	view := newView(p.kind, run.Number(), len(targets))
+	view := newView(p.kind, run.Number(), len(targets), p.xAxis(targets))
 	err = p.measureAll(ctx, run, origin, targets, res, view)
 	if p.goBack {
 		if backErr := p.back(ctx, origin); backErr != nil && err == nil {
@@ -94,7 +95,7 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 	if cerr := run.Close(status, err); cerr != nil && err == nil {
 		err = cerr
 	}
-	view.end(res, status, run.Rows())
+	view.end(res, status)
 	if err != nil && ctx.Err() == nil {
 		err = fmt.Errorf("%s: %w; %s", p.kind, err, kept(res))
 	}
@@ -216,7 +217,7 @@ func (p *plan) measureAll(ctx context.Context, run *data.Run, origin []q.Quantit
 				return err
 			}
 			res.Columns = headers(cols)
-			view.header(res.Columns)
+			view.header(res.Columns, p.plotted())
 		}
 		if err := run.Point(vals); err != nil {
 			return err
@@ -281,6 +282,32 @@ func (p *plan) back(ctx context.Context, origin []q.Quantity) error {
 		return fmt.Errorf("going back to the start: %w", err)
 	}
 	return nil
+}
+
+// xAxis is the live plot's x axis: the scan's axis when it moves one
+// axis in even steps, else the point's number.
+func (p *plan) xAxis(targets [][]q.Quantity) xAxis {
+	n := len(targets)
+	if len(p.axes) != 1 || n < 2 {
+		return xAxis{}
+	}
+	a := p.axes[0]
+	lo, hi := data.InUnit(targets[0][0], a.unit), data.InUnit(targets[n-1][0], a.unit)
+	for i, pt := range targets {
+		want := lo + (hi-lo)*float64(i)/float64(n-1)
+		if math.Abs(data.InUnit(pt[0], a.unit)-want) > 1e-9*math.Max(math.Abs(hi-lo), 1e-300) {
+			return xAxis{}
+		}
+	}
+	return xAxis{label: data.Column{Name: a.name, Unit: data.UnitSymbol(a.unit)}.Header(), lo: lo, hi: hi}
+}
+
+// plotted is the column the live plot shows: the first measure.
+func (p *plan) plotted() int {
+	if len(p.measures) == 0 {
+		return -1
+	}
+	return 1 + len(p.axes)
 }
 
 func (p *plan) columns(units []q.Quantity) []data.Column {

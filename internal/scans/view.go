@@ -3,14 +3,12 @@ package scans
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fatih/color"
-	"github.com/guptarohit/asciigraph"
 	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -20,11 +18,12 @@ import (
 )
 
 // view is the live view of one scan: the table and, on a terminal, the
-// progress bar. A nil-safe no-op in Quiet mode.
+// progress bar with the plot above it. A no-op in Quiet mode.
 type view struct {
 	cfg   Config
 	title string
 	total int
+	x     xAxis
 
 	mu     sync.Mutex
 	out    io.Writer // rows go here: the bar's container, or cfg.Out
@@ -32,12 +31,16 @@ type view struct {
 	bar    *mpb.Bar
 	widths []int
 	last   time.Time
+	plot   *livePlot // nil without a terminal or one too small
+	y      int       // the column plotted; -1 for none
 }
 
 const minWidth = 10
 
-func newView(kind string, run, total int) *view {
-	v := &view{cfg: config(), title: fmt.Sprintf("%s run %d", kind, run), total: total}
+// newView makes the view of a run of total points; x is what the plot's
+// x axis shows.
+func newView(kind string, run, total int, x xAxis) *view {
+	v := &view{cfg: config(), title: fmt.Sprintf("%s run %d", kind, run), total: total, x: x, y: -1}
 	if v.cfg.Out == nil || v.cfg.Mode == Quiet {
 		v.cfg.Mode = Quiet
 		return v
@@ -66,8 +69,15 @@ func (v *view) startBar() {
 		v.cfg.Mode = Plain
 		return
 	}
+	if cols, rows, err := cw.GetTermSize(); err == nil {
+		v.plot = newLivePlot(v.total, v.x, cols, rows)
+	}
+	var plot mpb.BarOption
+	if v.plot != nil {
+		plot = v.plot.extender()
+	}
 	v.prog = mpb.New(mpb.WithConsoleWriter(cw), mpb.WithRefreshRate(100*time.Millisecond))
-	v.bar = v.prog.AddBar(int64(v.total),
+	v.bar = v.prog.AddBar(int64(v.total), plot,
 		mpb.PrependDecorators(decor.Name(v.title+" ", decor.WC{C: decor.DindentRight}), decor.CountersNoUnit("%d/%d")),
 		mpb.AppendDecorators(decor.Percentage(decor.WC{W: 5}), decor.Name(" ETA "),
 			decor.OnComplete(decor.EwmaETA(decor.ET_STYLE_GO, 30), "done")),
@@ -95,19 +105,26 @@ func (v *view) stopBar(drop bool) {
 		v.bar.Abort(drop)
 	}
 	v.prog.Wait()
-	v.prog, v.bar, v.out = nil, nil, v.cfg.Out
+	v.prog, v.bar, v.out, v.plot = nil, nil, v.cfg.Out, nil
 	if v.cfg.Mode == Live {
 		v.cfg.Mode = Plain
 	}
 }
 
-// header prints the table's header line.
-func (v *view) header(cols []string) {
+// header prints the table's header line; column y (-1: none) is the
+// one the live plot shows.
+func (v *view) header(cols []string, y int) {
 	if v.cfg.Mode == Quiet {
 		return
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if y >= 0 && y < len(cols) {
+		v.y = y
+		if v.plot != nil {
+			v.plot.setCaption(cols[y])
+		}
+	}
 	v.widths = make([]int, len(cols))
 	cells := make([]string, len(cols))
 	for i, c := range cols {
@@ -139,6 +156,9 @@ func (v *view) row(vals []any, elapsed time.Duration) {
 		cells[i] = pad(format(x), w)
 	}
 	fmt.Fprintln(v.out, strings.TrimRight(strings.Join(cells, "  "), " "))
+	if v.plot != nil && v.y >= 0 && v.y < len(vals) {
+		v.plot.add(vals[v.y])
+	}
 	if v.bar != nil {
 		now := time.Now()
 		v.bar.EwmaIncrement(now.Sub(v.last))
@@ -146,8 +166,9 @@ func (v *view) row(vals []any, elapsed time.Duration) {
 	}
 }
 
-// end finishes the bar and, on a terminal, plots the points.
-func (v *view) end(r *Result, status data.Status, rows [][]float64) {
+// end finishes the bar, which leaves its last frame (the plot with
+// every point, the bar) on the screen, and says where the run is.
+func (v *view) end(r *Result, status data.Status) {
 	if v.cfg.Mode == Quiet {
 		return
 	}
@@ -155,9 +176,6 @@ func (v *view) end(r *Result, status data.Status, rows [][]float64) {
 	v.stopBar(false)
 	if !live {
 		return
-	}
-	if plot := plotRows(r.Columns, rows, 0); plot != "" {
-		fmt.Fprintln(v.cfg.Out, plot)
 	}
 	fmt.Fprintf(v.cfg.Out, "run %d %s: %d of %d points in %s\n", r.Run, status, r.Points, v.total, r.Dir)
 }
@@ -183,24 +201,4 @@ func format(x any) string {
 		return ""
 	}
 	return fmt.Sprint(x)
-}
-
-// plotRows draws column 1+axis... : the first measure against the points,
-// in the terminal (asciigraph).
-func plotRows(cols []string, rows [][]float64, _ int) string {
-	if len(rows) < 2 || len(cols) < 3 {
-		return ""
-	}
-	y := len(cols) - 1
-	ys := make([]float64, 0, len(rows))
-	for _, r := range rows {
-		if y < len(r) && !math.IsNaN(r[y]) {
-			ys = append(ys, r[y])
-		}
-	}
-	if len(ys) < 2 {
-		return ""
-	}
-	return asciigraph.Plot(ys, asciigraph.Height(10), asciigraph.Width(min(60, max(20, 4*len(ys)))),
-		asciigraph.Caption(cols[y]+" against "+cols[1]))
 }
