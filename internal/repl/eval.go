@@ -526,6 +526,12 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 	return v, nil
 }
 
+// internalPanic matches what yaegi panics with on input it fails to
+// compile rather than refuses: its compiler's own nil dereferences, and
+// a reflect.Set of a value into a function slot (x := f() for an f
+// without results).
+var internalPanic = regexp.MustCompile(`CFG (?:post|pre)-order panic|reflect\.Set: value of type .+ is not assignable to type func\(`)
+
 var importPath = regexp.MustCompile(`import ("[^"]*")`)
 
 var incomplete = regexp.MustCompile(`(\d+):(\d+): incomplete type (\w+)`)
@@ -547,6 +553,9 @@ func (s *Session) userError(err error, file string) error {
 		}
 		if gap := explainGap(msg); gap != msg {
 			msg = gap // the interpreter's gap, not the user's panic
+		} else if internalPanic.MatchString(msg) {
+			logs.L().Info("the interpreter's internal error", "err", msg)
+			msg = "the interpreter cannot run this (an internal error of yaegi's, in the log): is a call without results used as a value, or a value where Go wants a statement?"
 		} else {
 			msg = "panic: " + msg
 		}

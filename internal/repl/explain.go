@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -110,25 +111,95 @@ func readOnly(e ast.Expr) bool {
 	return false
 }
 
-// void says why a call of name cannot be used as a value when name is a
-// function of the prelude or the session without results; "" otherwise.
-func (s *Session) void(name string) string {
-	if name == "tasks" {
+// void says why a call cannot be used as a value when what it calls has
+// no results: a function of the prelude, the session or a package, or a
+// method of a variable of the session; "" otherwise. fun is the called
+// function as written.
+func (s *Session) void(call *ast.CallExpr, fun string) string {
+	if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "tasks" && id.Obj == nil {
 		return "tasks() prints the running tasks and returns nothing: taskList() returns them as a []*Task"
 	}
-	fn, ok := s.preludeFuncs()[name]
-	if !ok {
-		if v, found := s.global(name); found {
-			fn, ok = v, true
+	if s.returnsNothing(call.Fun) {
+		return fmt.Sprintf("%s() returns nothing: it has no value to use", fun)
+	}
+	return ""
+}
+
+// returnsNothing reports a function or method without results, where the
+// shell can tell without running anything.
+func (s *Session) returnsNothing(fun ast.Expr) bool {
+	switch fun := ast.Unparen(fun).(type) {
+	case *ast.FuncLit:
+		return fun.Type.Results == nil
+	case *ast.Ident:
+		if fun.Obj != nil {
+			return false // declared in the input itself
+		}
+		if fn, ok := s.preludeFuncs()[fun.Name]; ok {
+			return noResults(fn)
+		}
+		s.mu.Lock()
+		i := slices.IndexFunc(s.funcs, func(f funcDoc) bool { return f.Name == fun.Name })
+		sig := ""
+		if i >= 0 {
+			sig = s.funcs[i].Signature
+		}
+		s.mu.Unlock()
+		if sig != "" {
+			return voidSignature(sig[strings.Index(sig, fun.Name)+len(fun.Name):])
+		}
+		v, ok := s.global(fun.Name)
+		return ok && noResults(v)
+	case *ast.SelectorExpr:
+		x, ok := fun.X.(*ast.Ident)
+		if !ok || x.Obj != nil {
+			return false
+		}
+		if path, ok := s.packagePath(x.Name); ok {
+			for _, syms := range s.in.Symbols(path) {
+				if fn, ok := syms[fun.Sel.Name]; ok {
+					return noResults(fn)
+				}
+			}
+			return false
+		}
+		v, ok := s.global(x.Name)
+		for ok && v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		if !ok || !v.IsValid() {
+			return false
+		}
+		if m := v.MethodByName(fun.Sel.Name); m.IsValid() {
+			return noResults(m)
+		}
+		if st := s.sessionTypeOf(v.Type()); st != nil {
+			s.decls.mu.Lock()
+			defer s.decls.mu.Unlock()
+			for _, m := range st.methods {
+				if m.name == fun.Sel.Name {
+					return voidSignature(m.sig)
+				}
+			}
 		}
 	}
-	for ok && fn.Kind() == reflect.Interface && !fn.IsNil() {
+	return false
+}
+
+// noResults reports a function value without results.
+func noResults(fn reflect.Value) bool {
+	for fn.IsValid() && fn.Kind() == reflect.Interface && !fn.IsNil() {
 		fn = fn.Elem()
 	}
-	if !ok || fn.Kind() != reflect.Func || fn.Type().NumOut() != 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s() returns nothing: it has no value to use", name)
+	return fn.IsValid() && fn.Kind() == reflect.Func && fn.Type().NumOut() == 0
+}
+
+// voidSignature reports a signature as written, "(x int)" or "() error",
+// without results.
+func voidSignature(sig string) bool {
+	e, err := parser.ParseExpr("func" + strings.TrimSpace(sig))
+	ft, ok := e.(*ast.FuncType)
+	return err == nil && ok && ft.Results == nil
 }
 
 // preludeFuncs are the prelude's functions by name.

@@ -117,9 +117,9 @@ type hooks struct {
 	// awaitType gives the type of what awaiting x gives, where the
 	// session knows it, and a key to learn it by (Session.awaitType).
 	awaitType func(x ast.Expr) (typ, key string)
-	// void says why a call of the function name has no value to use, if
-	// it has no results (Session.void).
-	void func(name string) string
+	// void says why a call has no value to use, if what it calls has no
+	// results (Session.void); fun is the called function as written.
+	void func(call *ast.CallExpr, fun string) string
 	// private says what to write instead of x.name with a lowercase name
 	// on a package or a compiled value (Session.privateSelector).
 	private func(sel *ast.SelectorExpr) string
@@ -230,19 +230,16 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		end := offset(body.Rbrace)
 		edits = append(edits, edit{end, end, "}();" + directiveAt(body.Rbrace)})
 	}
-	// checkValues refuses a call of a function without results used as a
-	// value: yaegi ends len(tasks()) in an internal nil-pointer panic.
-	checkValues := func(vals ...ast.Expr) {
-		for _, v := range vals {
-			call, ok := ast.Unparen(v).(*ast.CallExpr)
-			if !ok || h.void == nil {
-				continue
-			}
-			if fn, ok := call.Fun.(*ast.Ident); ok {
-				if msg := h.void(fn.Name); msg != "" {
-					fail(call.Pos(), msg)
-				}
-			}
+	// statements are the calls made as statements; every other call is
+	// used as a value, and one of a function without results is refused:
+	// yaegi ends len(tasks()) in an internal nil-pointer panic.
+	statements := map[*ast.CallExpr]bool{}
+	checkValue := func(call *ast.CallExpr) {
+		if statements[call] || h.void == nil {
+			return
+		}
+		if msg := h.void(call, string(holder[offset(call.Fun.Pos()):offset(call.Fun.End())])); msg != "" {
+			fail(call.Pos(), msg)
 		}
 	}
 	// prologue starts every function of the session with the guard that
@@ -306,7 +303,6 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				}
 			}
 		case *ast.AssignStmt:
-			checkValues(n.Rhs...)
 			if u, ok := isAwait(n.Rhs[0]); ok && len(n.Lhs) == 1 && len(n.Rhs) == 1 && h.awaitType != nil && !whole(n) {
 				// Only a top-level x := await t is bound by its value's
 				// type (kindAwaitAssign); elsewhere the type must be known
@@ -322,15 +318,15 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					}))
 				}
 			}
-		case *ast.BinaryExpr:
-			checkValues(n.X, n.Y)
-		case *ast.ReturnStmt:
-			checkValues(n.Results...)
-		case *ast.ValueSpec:
-			checkValues(n.Values...)
+		case *ast.ExprStmt:
+			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+				statements[call] = true
+			}
 		case *ast.GoStmt:
+			statements[n.Call] = true
 			fail(n.Pos(), "a go statement cannot run in the shell: use start(f) to run f as a task")
 		case *ast.DeferStmt:
+			statements[n.Call] = true
 			if len(funcs) == 0 {
 				// yaegi keeps a top-level defer in its root frame and runs
 				// it again at the end of every later evaluation: a
@@ -350,6 +346,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				}
 			}
 		case *ast.CallExpr:
+			checkValue(n)
 			// start(corofunc) names its task corofunc: a function the
 			// interpreter made has no name of its own to show in tasks().
 			if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "start" || fn.Name == "background") && len(n.Args) == 1 {
@@ -369,7 +366,6 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					edits = append(edits, edit{offset(arg.Pos()), offset(arg.End()), "nil"})
 				}
 			}
-			checkValues(n.Args...)
 			// make([]T, n) of more than the machine's memory ends the
 			// process (fatal error: out of memory, not a panic): the size
 			// is checked first.
