@@ -44,19 +44,7 @@ func TestREADMEShell(t *testing.T) {
 	}
 	example := strings.ReplaceAll(blocks[0][1]+blocks[1][1], "SIM:", ioc.Prefix)
 
-	home := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(home, "sessions"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	session := "//go:build ignore\n\n// Beamline: no devices of its own.\npackage sessions\n"
-	if err := os.WriteFile(filepath.Join(home, "sessions", "beamline.go"), []byte(session), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := append(ptytest.HomeEnv(home), ioc.Env()...)
-	env = append(env, "CONCERT_CA_SEARCH_TIMEOUT=20s")
-	s := ptytest.StartScreen(t, ptytest.Options{Env: env, Rows: 40, Cols: 160}, ptytest.Concert(t), "start", "beamline")
-	s.WaitFor("beamline >", 2*time.Minute) // the first test builds the binary
-
+	s := shell(t, ioc)
 	c, err := ca.NewClient(ioc.Config())
 	if err != nil {
 		t.Fatal(err)
@@ -138,4 +126,48 @@ func waitLine(t *testing.T, s *ptytest.Screen, seen int, prefix string) int {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// shell starts the shell in a terminal on a session without devices,
+// pointed at the IOC.
+func shell(t *testing.T, ioc *epicstest.IOC) *ptytest.Screen {
+	t.Helper()
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "sessions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	session := "//go:build ignore\n\n// Beamline: no devices of its own.\npackage sessions\n"
+	if err := os.WriteFile(filepath.Join(home, "sessions", "beamline.go"), []byte(session), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(ptytest.HomeEnv(home), ioc.Env()...)
+	env = append(env, "CONCERT_CA_SEARCH_TIMEOUT=20s")
+	s := ptytest.StartScreen(t, ptytest.Options{Env: env, Rows: 40, Cols: 160}, ptytest.Concert(t), "start", "beamline")
+	s.WaitFor("beamline >", 2*time.Minute) // the first test builds the binary
+	return s
+}
+
+// ctrl-c at the await of a put with callback the IOC has not completed,
+// and of a get the IOC does not answer, gives the prompt back at once,
+// saying it was cancelled; the device works on.
+func TestCtrlCPending(t *testing.T) {
+	ioc := epicstest.Start(t)
+	s := shell(t, ioc)
+	s.SendString(`slow := epics.Device("slow", epics.PV("proc", "` + ioc.PV("slow.PROC") + `"), epics.PV("value", "` + ioc.PV("double") + `"))` + "\r")
+	// the record takes 30 s to process: the put-callback is pending
+	s.SendString(`fmt.Println("sent"); await slow.Param("proc").Set(1)` + "\r")
+	seen := waitLine(t, s, 0, "sent")
+	time.Sleep(300 * time.Millisecond)
+	s.Send([]byte{0x03})
+	seen = waitLine(t, s, seen, "Cancelled")
+
+	ioc.Freeze() // the IOC answers nothing now
+	s.SendString(`fmt.Println("sent"); await slow.Param("value").Get()` + "\r")
+	seen = waitLine(t, s, seen, "sent")
+	time.Sleep(300 * time.Millisecond)
+	s.Send([]byte{0x03})
+	seen = waitLine(t, s, seen, "Cancelled")
+	ioc.Thaw()
+	s.SendString(`await slow.Param("value").Get()` + "\r")
+	waitLine(t, s, seen, "3.25 mm")
 }

@@ -190,18 +190,35 @@ func (i *IOC) Freeze() {
 		return
 	}
 	cmd.Process.Signal(syscall.SIGSTOP)
-	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
-	for {
-		b, err := os.ReadFile(stat)
-		if err != nil {
-			i.t.Fatalf("freeze: %v", err)
-		}
-		// the state follows the command name in parentheses
-		if j := bytes.LastIndexByte(b, ')'); j > 0 && j+2 < len(b) && b[j+2] == 'T' {
-			return
+	// Every thread stops on its own, the CA server's among them: one still
+	// running could answer a request sent now, so wait for all of them.
+	deadline := time.Now().Add(30 * time.Second)
+	for !stopped(i.t, cmd.Process.Pid) {
+		if time.Now().After(deadline) {
+			i.t.Fatalf("freeze: the IOC's threads did not all stop within 30s")
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// stopped reports whether every thread of process pid is stopped (or
+// has ended: softIoc -S ends its main thread a while after it started).
+func stopped(t testing.TB, pid int) bool {
+	stats, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(stats) == 0 {
+		t.Fatalf("freeze: no threads of process %d: %v", pid, err)
+	}
+	for _, stat := range stats {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			t.Fatalf("freeze: %v", err)
+		}
+		// the state follows the command name in parentheses
+		if j := bytes.LastIndexByte(b, ')'); j < 0 || j+2 >= len(b) || (b[j+2] != 'T' && b[j+2] != 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // Thaw lets a frozen IOC go on.
