@@ -4,10 +4,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/modbus"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/signals"
+	"github.com/concert-go/concert/internal/devices/signals/signalstest"
 	"github.com/concert-go/concert/internal/transport"
 )
 
@@ -110,4 +113,57 @@ func waitParam(t *testing.T, io *modbus.IO, name string, want any) {
 		}
 	}
 	t.Fatalf("%s = %v; want %v", name, got, want)
+}
+
+// TestIOContract runs the IO contract against the simulated PLC, whose
+// coil 3 shows on discrete input 3 and holding register 1 on input
+// register 1.
+func TestIOContract(t *testing.T) {
+	volts := modbus.Register{Table: modbus.Holding, Addr: 1, Type: modbus.Uint16, Scale: 0.001}
+	monitor := volts
+	monitor.Table = modbus.Input
+	for name, start := range servers() {
+		t.Run(name, func(t *testing.T) {
+			_, addr := start(t)
+			t.Cleanup(func() { modbus.Forget(addr) })
+			plc, err := modbus.Client(addr, transport.Timeout(time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			signalstest.Run(t, signalstest.Setup{
+				New: func(t *testing.T) (signals.Driver, signals.Options, []signals.Channel) {
+					chans := []modbus.Channel{
+						modbus.DigitalIn("lamp_on", modbus.DiscreteInput(3)),
+						modbus.DigitalOut("lamp", modbus.Coil(3)),
+						modbus.AnalogIn("monitor", q.V, monitor),
+						modbus.AnalogOut("setpoint", q.V, volts).Limits(0*q.V, 10*q.V),
+					}
+					if err := plc.WriteCoil(ctx, 3, false); err != nil {
+						t.Fatal(err)
+					}
+					if err := plc.Write(ctx, volts, 0); err != nil {
+						t.Fatal(err)
+					}
+					s, err := modbus.NewSignals(addr, chans)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return s, signals.Options{}, s.Channels()
+				},
+				Show: func(t *testing.T, _ signals.Driver, input string, v any) {
+					var err error
+					switch input {
+					case "lamp_on":
+						err = plc.WriteCoil(ctx, 3, v.(bool))
+					case "monitor":
+						err = plc.Write(ctx, volts, v.(float64))
+					}
+					if err != nil {
+						t.Fatalf("show %v at %s: %v", v, input, err)
+					}
+				},
+				Tolerance: 1e-9,
+			})
+		})
+	}
 }

@@ -30,6 +30,7 @@ func init() {
 		"NewIO":         reflect.ValueOf(modbus.NewIO),
 		"NewMotor":      reflect.ValueOf(modbus.NewMotor),
 		"NewPositioner": reflect.ValueOf(modbus.NewPositioner),
+		"NewSignals":    reflect.ValueOf(modbus.NewSignals),
 		"Package":       reflect.ValueOf(&modbus.Package).Elem(),
 		"Timeout":       reflect.ValueOf(modbus.Timeout),
 		"Uint16":        reflect.ValueOf(modbus.Uint16),
@@ -44,5 +45,6 @@ func init() {
 		"Option":     reflect.ValueOf((*modbus.Option)(nil)),
 		"Positioner": reflect.ValueOf((*modbus.Positioner)(nil)),
 		"Register":   reflect.ValueOf((*modbus.Register)(nil)),
+		"Signals":    reflect.ValueOf((*modbus.Signals)(nil)),
 	}
 }
