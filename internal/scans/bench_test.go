@@ -1,13 +1,22 @@
+//go:build unix
+
 package scans
 
 import (
 	"context"
+	"fmt"
+	"image"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/concert-go/concert/internal/data"
+	"github.com/concert-go/concert/internal/data/datatest"
+	"github.com/concert-go/concert/internal/devices/cameras"
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/tasks"
 )
 
 // BenchmarkScanPoint measures what a scan costs per point beyond the
@@ -41,5 +50,82 @@ func BenchmarkScanPoint(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// bigCamera is the dummy camera with 512x512 frames, grabbed at once.
+type bigCamera struct {
+	*cameras.Dummy
+	frame *cameras.Frame
+}
+
+func (c *bigCamera) Grab() *tasks.Task {
+	return tasks.Start(func() (*cameras.Frame, error) { return c.frame, nil })
+}
+
+// BenchmarkAcquireFrames writes 512x512 16-bit frames from a camera to
+// TIFF files: "acquire" is an acquisition of b.N frames into a run, which
+// writes each frame, its row and its mean and, at the end, plot.png and
+// meta.json; "plain" grabs the same frames and writes the same TIFFs in a
+// plain Go loop (datatest.PlainTIFF). "paired" alternates the two by
+// acquisitions of up to 100 frames, so that both see the same load of a
+// shared machine, and reports acquire/plain, the ratio of their times
+// (goal: at most 1.2).
+func BenchmarkAcquireFrames(b *testing.B) {
+	if err := data.Configure("bench", b.TempDir()); err != nil {
+		b.Fatal(err)
+	}
+	Configure(Config{})
+	const w, h = 512, 512
+	pix := make([]uint16, w*h)
+	for i := range pix {
+		pix[i] = uint16(i)
+	}
+	cam := &bigCamera{cameras.New("bench_cam"), &cameras.Frame{Width: w, Height: h, Pixels: pix}}
+	ctx := context.Background()
+	acquire := func(b *testing.B, n int) {
+		if _, err := Acquire(Frames(cam, "frames", n)).Await(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	img := image.NewGray16(image.Rect(0, 0, w, h))
+	plain := func(b *testing.B, dir string, n int) {
+		for i := range n {
+			v, err := cam.Grab().Await(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			path := filepath.Join(dir, fmt.Sprintf("frame_%06d.tif", i))
+			if err := datatest.PlainTIFF(path, img, v.(*cameras.Frame).Pixels); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("acquire", func(b *testing.B) {
+		b.SetBytes(w * h * 2)
+		cpu := datatest.CPUTime()
+		acquire(b, b.N)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+		datatest.ReportCPU(b, cpu, b.N, "frame")
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(w * h * 2)
+		cpu := datatest.CPUTime()
+		plain(b, b.TempDir(), b.N)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+		datatest.ReportCPU(b, cpu, b.N, "frame")
+	})
+	b.Run("paired", func(b *testing.B) {
+		var acq, pl time.Duration
+		for done := 0; done < b.N; {
+			n := min(100, b.N-done)
+			t0 := time.Now()
+			acquire(b, n)
+			t1 := time.Now()
+			plain(b, b.TempDir(), n)
+			acq, pl = acq+t1.Sub(t0), pl+time.Since(t1)
+			done += n
+		}
+		b.ReportMetric(float64(acq)/float64(pl), "acquire/plain")
 	})
 }

@@ -100,11 +100,13 @@ func Mean(f *cameras.Frame) float64 {
 	if len(f.Pixels) == 0 {
 		return math.NaN()
 	}
-	var sum float64
+	// An integer sum is exact and several times faster than a float one:
+	// it runs on every frame an acquisition streams.
+	var sum uint64
 	for _, p := range f.Pixels {
-		sum += float64(p)
+		sum += uint64(p)
 	}
-	return sum / float64(len(f.Pixels))
+	return float64(sum) / float64(len(f.Pixels))
 }
 
 // Max is the largest pixel of a frame.
