@@ -4,11 +4,10 @@
  *
  *   cabench get N PV      N sequential gets (ca_array_get + ca_pend_io)
  *   cabench put N PV      N sequential puts with callback, each awaited
- *   cabench monitor N PV  N monitor updates received; prints how many
- *                         were lost (gaps in a counting PV)
  *
- * It prints the seconds the loop took (connection not included), then
- * for monitor the number lost. Environment as for caget.
+ * It prints the seconds the loop took (connection not included).
+ * Environment as for caget. (The monitor benchmark runs camonitor
+ * itself.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,27 +18,12 @@
 #include <epicsTime.h>
 
 static epicsEventId done;
-static long want, got, lost;
-static double last = -1;
 
 static void put_done(struct event_handler_args args)
 {
     if (args.status != ECA_NORMAL)
         fprintf(stderr, "put callback: %s\n", ca_message(args.status));
     epicsEventMustTrigger(done);
-}
-
-static void update(struct event_handler_args args)
-{
-    double v;
-    if (args.status != ECA_NORMAL || got >= want)
-        return;
-    v = *(const double *) args.dbr;
-    if (last >= 0 && v > last + 1)
-        lost += (long) (v - last - 1);
-    last = v;
-    if (++got == want)
-        epicsEventMustTrigger(done);
 }
 
 int main(int argc, char **argv)
@@ -50,7 +34,7 @@ int main(int argc, char **argv)
     epicsTimeStamp t0, t1;
 
     if (argc != 4) {
-        fprintf(stderr, "usage: cabench get|put|monitor N PV\n");
+        fprintf(stderr, "usage: cabench get|put N PV\n");
         return 2;
     }
     n = atol(argv[2]);
@@ -76,16 +60,12 @@ int main(int argc, char **argv)
             epicsEventMustWait(done);
         }
     } else {
-        want = n;
-        ca_create_subscription(DBR_DOUBLE, 1, ch, DBE_VALUE, update, NULL, NULL);
-        ca_flush_io();
-        epicsEventMustWait(done);
+        fprintf(stderr, "usage: cabench get|put N PV\n");
+        return 2;
     }
     epicsTimeGetCurrent(&t1);
     seconds = epicsTimeDiffInSeconds(&t1, &t0);
     printf("%.6f\n", seconds);
-    if (strcmp(argv[1], "monitor") == 0)
-        printf("%ld\n", lost);
     ca_context_destroy();
     return 0;
 }
