@@ -7,7 +7,7 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/cameras",
 	Name: "cameras",
-	Doc:  `cameras.New("c"): Grab, StartRecording, StopRecording`,
+	Doc:  `cameras.New("c"): Grab, StartRecording, StopRecording; NewDevice("c", driver, options)`,
 	Dummies: func(prefix string) []devices.Device {
 		return []devices.Device{New(prefix + "camera")}
 	},

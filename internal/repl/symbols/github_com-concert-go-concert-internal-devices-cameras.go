@@ -13,20 +13,26 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/devices/cameras/cameras"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Auto":     reflect.ValueOf(cameras.Auto),
-		"External": reflect.ValueOf(cameras.External),
-		"New":      reflect.ValueOf(cameras.New),
-		"Package":  reflect.ValueOf(&cameras.Package).Elem(),
-		"Software": reflect.ValueOf(cameras.Software),
+		"Auto":      reflect.ValueOf(cameras.Auto),
+		"External":  reflect.ValueOf(cameras.External),
+		"New":       reflect.ValueOf(cameras.New),
+		"NewDevice": reflect.ValueOf(cameras.NewDevice),
+		"NewDummy":  reflect.ValueOf(cameras.NewDummy),
+		"Package":   reflect.ValueOf(&cameras.Package).Elem(),
+		"Software":  reflect.ValueOf(cameras.Software),
 
 		// type definitions
 		"Camera":      reflect.ValueOf((*cameras.Camera)(nil)),
+		"Device":      reflect.ValueOf((*cameras.Device)(nil)),
+		"Driver":      reflect.ValueOf((*cameras.Driver)(nil)),
 		"Dummy":       reflect.ValueOf((*cameras.Dummy)(nil)),
 		"Frame":       reflect.ValueOf((*cameras.Frame)(nil)),
+		"Options":     reflect.ValueOf((*cameras.Options)(nil)),
 		"TriggerMode": reflect.ValueOf((*cameras.TriggerMode)(nil)),
 
 		// interface wrapper definitions
 		"_Camera": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_cameras_Camera)(nil)),
+		"_Driver": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_cameras_Driver)(nil)),
 	}
 }
 
@@ -58,4 +64,46 @@ func (W _github_com_concert_go_concert_internal_devices_cameras_Camera) State() 
 }
 func (W _github_com_concert_go_concert_internal_devices_cameras_Camera) StopRecording() *tasks.Task {
 	return W.WStopRecording()
+}
+
+// _github_com_concert_go_concert_internal_devices_cameras_Driver is an interface wrapper for Driver type
+type _github_com_concert_go_concert_internal_devices_cameras_Driver struct {
+	IValue           interface{}
+	WExposureTime    func(ctx context.Context) (float64, error)
+	WFrameRate       func(ctx context.Context) (float64, error)
+	WGrab            func(ctx context.Context) (*cameras.Frame, error)
+	WSetExposureTime func(ctx context.Context, seconds float64) error
+	WSetFrameRate    func(ctx context.Context, hz float64) error
+	WSetTriggerMode  func(ctx context.Context, m cameras.TriggerMode) error
+	WStartRecording  func(ctx context.Context) error
+	WStopRecording   func(ctx context.Context) error
+	WTriggerMode     func(ctx context.Context) (cameras.TriggerMode, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) ExposureTime(ctx context.Context) (float64, error) {
+	return W.WExposureTime(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) FrameRate(ctx context.Context) (float64, error) {
+	return W.WFrameRate(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) Grab(ctx context.Context) (*cameras.Frame, error) {
+	return W.WGrab(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) SetExposureTime(ctx context.Context, seconds float64) error {
+	return W.WSetExposureTime(ctx, seconds)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) SetFrameRate(ctx context.Context, hz float64) error {
+	return W.WSetFrameRate(ctx, hz)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) SetTriggerMode(ctx context.Context, m cameras.TriggerMode) error {
+	return W.WSetTriggerMode(ctx, m)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) StartRecording(ctx context.Context) error {
+	return W.WStartRecording(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) StopRecording(ctx context.Context) error {
+	return W.WStopRecording(ctx)
+}
+func (W _github_com_concert_go_concert_internal_devices_cameras_Driver) TriggerMode(ctx context.Context) (cameras.TriggerMode, error) {
+	return W.WTriggerMode(ctx)
 }
