@@ -55,7 +55,7 @@ func BenchmarkScanPoint(b *testing.B) {
 
 // bigCamera is the dummy camera with 512x512 frames, grabbed at once.
 type bigCamera struct {
-	*cameras.Dummy
+	*cameras.Device
 	frame *cameras.Frame
 }
 
