@@ -595,6 +595,12 @@ func explainGap(msg string) string {
 		if m := importPath.FindStringSubmatch(msg); m != nil {
 			return "cannot import " + m[1] + ": the shell has the standard library and concert's own packages only"
 		}
+	case strings.Contains(msg, "type time.Duration as type q.Duration"):
+		return msg + " (a time.Duration d converts with q.FromStd(d))"
+	case strings.Contains(msg, "type q.Duration as type time.Duration"):
+		return msg + " (a q.Duration d converts with d.Std())"
+	case strings.HasPrefix(msg, "invalid operation: mismatched types") && strings.Contains(msg, "q.Duration") && strings.Contains(msg, "time.Duration"):
+		return msg + " (convert the q.Duration with d.Std(), or the time.Duration with q.FromStd(d))"
 	case msg == "undefined: clear":
 		return msg + " (the interpreter predates Go 1.21's clear: assign a new map or slice)"
 	}

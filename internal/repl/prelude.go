@@ -171,9 +171,10 @@ func (s *Session) exclusive(f any, targets ...any) *tasks.Task {
 	return devices.ExclusiveOf(s.gate.wrap(f), targets...)
 }
 
-// watchdog is devices.Watchdog for an interpreted check.
-func (s *Session) watchdog(check func() bool, interval time.Duration) *tasks.Task {
-	return devices.Watchdog(s.gate.wrap(check).(func() bool), interval)
+// watchdog is devices.Watchdog for an interpreted check, checked every
+// interval, a time.Duration or a q.Duration.
+func (s *Session) watchdog(check func() bool, interval any) *tasks.Task {
+	return devices.Watchdog(s.gate.wrap(check).(func() bool), duration("watchdog", interval))
 }
 
 // sleep waits for d, or until ctx is cancelled: asyncio.sleep for tasks.

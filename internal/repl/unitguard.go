@@ -162,6 +162,12 @@ func (s *Session) checkUnits(f *ast.File, text func(ast.Node) string) (wraps []u
 			if n.Recv != nil {
 				s.indexMethod(n, text)
 			}
+		case *ast.CallExpr, *ast.ValueSpec:
+			if pos, why := s.checkDurations(n, text); why != "" && msg == "" {
+				at, msg = pos, why
+			}
+		}
+		switch n := n.(type) {
 		case *ast.CallExpr:
 			if d, ok := conversion(n); ok {
 				if msg == "" && !s.convertsWithUnit(n, d, stack) {
