@@ -14,6 +14,7 @@ import (
 
 	"github.com/concert-go/concert/internal/data"
 	"github.com/concert-go/concert/internal/data/datatest"
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/cameras"
 	"github.com/concert-go/concert/internal/devices/counters"
 	"github.com/concert-go/concert/internal/devices/motors"
@@ -380,5 +381,24 @@ func TestDscanStepsWithMove(t *testing.T) {
 	}
 	if got := m.Position(); got != 0 {
 		t.Errorf("motor at %s after the dscan, want back at 0", got)
+	}
+}
+
+// A limit switch is no position known before the scan: a dscan that runs
+// into one ends with one line naming the point, keeps the points before
+// it, and goes back to where it started, off the switch.
+func TestDscanIntoAHardLimitSwitchGoesBack(t *testing.T) {
+	dir, m := setup(t, "sm9")
+	m.SetHardLimits(-100*q.MM, 1700*q.UM)
+	_, err := await(t, Dscan(m, 0*q.MM, 3*q.MM, 6, m.Param("position")))
+	want := "dscan: point 5 of 7: sm9: stopped at the upper hard limit at 1.7 mm; state hard-limit, move back or Home(); points 1-4 are saved in run 1"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	if p, s := m.Position(), m.State(); p != 0 || s != devices.Standby {
+		t.Errorf("motor at %s in %s after the dscan; want back at 0 mm in standby", p, s)
+	}
+	if rows := datatest.ReadCSV(t, filepath.Join(dir, "run_0001", "points.csv")); len(rows) != 5 || rows[4][1] != "1.5" {
+		t.Errorf("points.csv = %v", rows)
 	}
 }
