@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/concert-go/concert/internal/devices"
+	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/scpi"
+	"github.com/concert-go/concert/internal/tasks"
 	"github.com/concert-go/concert/internal/transport"
 	"github.com/concert-go/concert/internal/transport/transporttest"
 )
@@ -208,4 +210,58 @@ func TestConfigurationMistakes(t *testing.T) {
 		}
 	}()
 	scpi.New("psu", "127.0.0.1:5025")
+}
+
+// A tripped protection is ctrl-k: the watchdog on the supply's trip flag
+// stops everything, a motor short of its target. The interlock fails
+// safe: a garbage reply or an instrument out of reach counts as tripped.
+func TestInterlockTripsTheEmergencyStop(t *testing.T) {
+	srv := transporttest.PSU(t)
+	psu := newPSU(t, srv.Addr, scpi.Flag("tripped", "OUTP:PROT:TRIP?", ""))
+	trip := psu.Interlock("tripped", true)
+	if trip() {
+		t.Fatal("the interlock is tripped before the protection tripped")
+	}
+	m := motors.NewLinear("interlock_motor")
+	wd := devices.Watchdog(trip, 20*time.Millisecond)
+	defer wd.Cancel()
+	move := m.SetPosition(10 * q.MM) // 1 mm/s
+	for m.Position() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := psu.Write("SIM:TRIP").Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := move.Await(ctx); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Fatalf("the move: %v; want the emergency stop", err)
+	}
+	if at := m.Position(); at >= 10*q.MM {
+		t.Errorf("the motor reached %v", at)
+	}
+	wd.Cancel()
+	if _, err := psu.Write("OUTP:PROT:CLE").Await(ctx); err != nil || trip() {
+		t.Fatalf("the interlock after clearing the trip: %v, %v", trip(), err)
+	}
+	if _, err := psu.Write("SIM:FAULT garbage").Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !trip() {
+		t.Error("an interlock answered with garbage is not tripped")
+	}
+	srv.Kill()
+	if !trip() {
+		t.Error("an interlock whose instrument is gone is not tripped")
+	}
+}
+
+// An interlock needs a Flag that can be queried.
+func TestInterlockNeedsAFlag(t *testing.T) {
+	psu := newPSU(t, "tcp://127.0.0.1:5025")
+	defer func() {
+		var ce *scpi.ConfigError
+		if err, _ := recover().(error); !errors.As(err, &ce) || !strings.Contains(err.Error(), `"voltage" is none`) {
+			t.Errorf("Interlock on a quantity: %v", err)
+		}
+	}()
+	psu.Interlock("voltage", true)
 }

@@ -16,6 +16,8 @@ Commands (case-insensitive):
   VOLT:SETP?       the setpoint
   CURR <a> / CURR? current limit in A, 0..5
   OUTP ON|OFF|1|0 / OUTP?
+  OUTP:PROT:TRIP?  1 while the protection is tripped (output forced off)
+  OUTP:PROT:CLE    clear a trip
   SYST:ERR?        oldest queued error, or 0,"No error"
 Fault injection, for tests:
   SIM:DELAY <s>    answer every later query after s seconds
@@ -24,6 +26,7 @@ Fault injection, for tests:
                    with bytes that are no number; short: with a partial
                    line, no terminator
   SIM:CLOSE        drop the connection at once (TCP)
+  SIM:TRIP         trip the protection, as an overload would
 Unknown commands queue -113,"Undefined header"; a query not known answers
 nothing, as instruments do.
 
@@ -55,6 +58,7 @@ class PSU:
         self.start_t = time.monotonic()
         self.current = 0.0
         self.output = False
+        self.tripped = False
 
     def voltage(self):
         dt = time.monotonic() - self.start_t
@@ -121,6 +125,12 @@ class PSU:
                 self.error(-224, "Illegal parameter value")
         elif cmd in ("OUTP?", "OUTPUT?"):
             return "1" if self.output else "0", False
+        elif cmd == "OUTP:PROT:TRIP?":
+            return "1" if self.tripped else "0", False
+        elif cmd == "OUTP:PROT:CLE":
+            self.tripped = False
+        elif cmd == "SIM:TRIP":
+            self.tripped, self.output = True, False
         elif cmd == "SYST:ERR?":
             return (self.errors.pop(0) if self.errors else '0,"No error"'), False
         elif cmd == "SIM:DELAY":
