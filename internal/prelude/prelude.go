@@ -21,6 +21,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/selections"
 	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/devices/signals"
+	"github.com/concert-go/concert/internal/devices/slits"
 	"github.com/concert-go/concert/internal/devices/storagerings"
 	"github.com/concert-go/concert/internal/devices/xraytubes"
 	"github.com/concert-go/concert/internal/epics"
@@ -46,6 +47,7 @@ var Packages = []devices.Package{
 	selections.Package,
 	counters.Package,
 	signals.Package,
+	slits.Package,
 	scpi.Package,
 	modbus.Package,
 	epics.Package,
