@@ -1,6 +1,7 @@
 package selections
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -13,6 +14,9 @@ const MoveTime = 20 * time.Millisecond
 // position and takes MoveTime per change; cancelled, it stays where it
 // was.
 type Dummy struct {
+	// Time is how long a change takes, MoveTime if 0; set it before use.
+	Time time.Duration
+
 	mu  sync.Mutex
 	now string
 }
@@ -26,9 +30,12 @@ func (d *Dummy) Selected(context.Context) (string, error) {
 	return d.now, nil
 }
 
-// Select changes to name after MoveTime, unless ctx ends first.
+// Select changes to name after Time, unless ctx ends first.
 func (d *Dummy) Select(ctx context.Context, name string) error {
-	t := time.NewTimer(MoveTime)
+	d.mu.Lock()
+	took := cmp.Or(d.Time, MoveTime)
+	d.mu.Unlock()
+	t := time.NewTimer(took)
 	defer t.Stop()
 	select {
 	case <-t.C:
