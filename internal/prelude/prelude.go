@@ -51,7 +51,7 @@ var Packages = []devices.Package{
 	scpi.Package,
 	modbus.Package,
 	epics.Package,
-	{Path: "github.com/concert-go/concert/internal/scans", Name: "scans", Doc: "scans and acquisitions (ascan, dscan, mesh, focus, acquire, ... in scope): scans.Mean, scans.Result"},
+	{Path: "github.com/concert-go/concert/internal/scans", Name: "scans", Doc: "scans and acquisitions (ascan, dscan, mesh, focus, count, acquire, ... in scope): scans.Mean, scans.Result"},
 }
 
 // Symbols are the import paths whose yaegi symbol tables the shell
