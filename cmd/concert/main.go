@@ -47,6 +47,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/concert-go/concert/internal/keys"
 	"github.com/concert-go/concert/sessions"
 )
 
@@ -60,6 +61,7 @@ func main() {
 	if code == exitOK {
 		code = sessionStatus
 	}
+	keys.Ended()
 	os.Exit(code)
 }
 

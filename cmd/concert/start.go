@@ -120,6 +120,7 @@ func (o *startOptions) run(ctx context.Context) error {
 		logs.L().Info("session end", "status", code)
 		l.Close()
 		lock.Release()
+		keys.Ended()
 		os.Exit(code)
 	}
 

@@ -39,5 +39,6 @@ func Recover() {
 	}
 	restoreFinal()
 	logs.Flush()
+	Ended() // the devices had their emergency stop: no word from the supervisor
 	panic(v)
 }

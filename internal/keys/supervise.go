@@ -53,7 +53,8 @@ func SupervisorGone() bool {
 // the same program with the same arguments as its child on the same
 // terminal, waits for it, puts the terminal back as it found it, and exits
 // with the child's status (128 + the signal's number when a signal killed
-// it). In the child, and when tty is not a terminal or the child cannot be
+// it). When the child died without ending in order, and so without an
+// emergency stop, it says so and names the devices that were moving. In the child, and when tty is not a terminal or the child cannot be
 // started, Supervise returns and the program goes on by itself.
 //
 // Call it first thing in the command that owns the terminal. The child
@@ -69,6 +70,10 @@ func Supervise(tty *os.File) {
 		pid, _ := strconv.Atoi(v)
 		supervisorPID.Store(int64(pid))
 		os.Unsetenv(supervisedEnv)
+		if fd, ok := os.LookupEnv(statusEnv); ok {
+			os.Unsetenv(statusEnv)
+			reportStatus(fd)
+		}
 		return
 	}
 	if !IsTerminal(tty) {
@@ -93,6 +98,13 @@ func Supervise(tty *os.File) {
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Env = append(os.Environ(), supervisedEnv+"="+strconv.Itoa(os.Getpid()))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// The shell's reports: which devices move, and whether it ended in
+	// order (status.go). Its end is the child's file descriptor 3.
+	statusR, statusW, err := os.Pipe()
+	if err == nil {
+		cmd.ExtraFiles = []*os.File{statusW}
+		cmd.Env = append(cmd.Env, statusEnv+"=3")
+	}
 	sigs := make(chan os.Signal, 8)
 	// SIGINT from the keyboard reaches the child directly; here it must
 	// only not end the supervisor.
@@ -100,6 +112,12 @@ func Supervise(tty *os.File) {
 	if err := cmd.Start(); err != nil {
 		signal.Stop(sigs)
 		return
+	}
+	shell := &shellStatus{done: make(chan struct{})}
+	close(shell.done)
+	if statusW != nil {
+		statusW.Close()
+		shell = listen(statusR)
 	}
 	go func() {
 		defer func() { _ = recover() }()
@@ -112,7 +130,9 @@ func Supervise(tty *os.File) {
 	_ = cmd.Wait()
 	signal.Stop(sigs)
 	_ = unix.IoctlSetTermios(fd, ioctlSetTermios, saved)
-	os.Exit(supervisedExit(cmd.ProcessState))
+	code := supervisedExit(cmd.ProcessState)
+	fmt.Fprint(os.Stderr, shell.unstopped())
+	os.Exit(code)
 }
 
 // supervisedExit is the status the supervisor exits with, and it tells the
