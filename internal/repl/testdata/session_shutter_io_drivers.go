@@ -1,3 +1,25 @@
+// Drivers written in the session for the shutter and IO families: the base
+// gives them states, refusals, panics named, safe values and closing at an
+// emergency stop, and an interlock.
+type Flap struct{ open, jammed bool }
+func (f *Flap) IsOpen(ctx context.Context) (bool, error) { return f.open, nil }
+func (f *Flap) Open(ctx context.Context) error {
+	if f.jammed {
+		panic("motor stalled")
+	}
+	f.open = true
+	return nil
+}
+func (f *Flap) Close(ctx context.Context) error { f.open = false; return nil }
+drv := &Flap{}
+flap := shutters.NewDevice("flap", drv, shutters.Options{Kind: "flap shutter"})
+await flap.Open()
+await flap.Open()
+flap.EmergencyStop(context.Background())
+fmt.Println(flap.State(), drv.open)
+drv.jammed = true
+await flap.Open()
+flap
 type Relays struct{ on map[string]bool }
 func (r *Relays) ReadDigital(ctx context.Context, ch string) (bool, error) { return r.on[ch], nil }
 func (r *Relays) WriteDigital(ctx context.Context, ch string, on bool) error { r.on[ch] = on; return nil }
@@ -15,6 +37,10 @@ tripped()
 rack.EmergencyStop(context.Background())
 rack
 // Output:
+// Sorry, flap: cannot Open in state open (only in closed)
+// closed false
+// Sorry, flap: Open: driver panicked: motor stalled
+// flap (flap shutter): closed
 // Sorry, rack.pump: 1 (int) is not a bool
 // Sorry, rack.level: no analog channels
 // false
