@@ -204,24 +204,33 @@ func (dev *Device) Interlock(channel string, tripped bool) func() bool {
 		panic(fmt.Errorf("%s: an interlock needs a digital channel; %q is none (the channels are %s)", dev.Name(), channel, dev.names()))
 	}
 	p := dev.Param(channel)
-	type reading struct {
-		v   any
-		err error
-	}
+	var (
+		mu      sync.Mutex
+		pending chan reading // the read under way, if any
+	)
 	return func() bool {
-		ctx, cancel := context.WithTimeout(context.Background(), interlockWithin)
-		defer cancel()
-		// On a goroutine of its own: a driver that ignores ctx must not
-		// hang the watchdog.
-		done := make(chan reading, 1)
-		go func() {
-			v, err := p.Read(ctx)
-			done <- reading{v, err}
-		}()
+		// One read at a time, on a goroutine of its own: a driver that
+		// hangs, ignoring ctx, must neither hang the watchdog nor pile up
+		// a goroutine per check.
+		mu.Lock()
+		if pending == nil {
+			pending = make(chan reading, 1)
+			go read(p, pending)
+		}
+		ch := pending
+		mu.Unlock()
+		timer := time.NewTimer(interlockWithin)
+		defer timer.Stop()
 		var r reading
 		select {
-		case r = <-done:
-		case <-ctx.Done():
+		case r = <-ch:
+			mu.Lock()
+			pending = nil
+			mu.Unlock()
+			if r.took > interlockWithin {
+				r.err = fmt.Errorf("the reading took %v", r.took.Round(time.Millisecond))
+			}
+		case <-timer.C:
 			r.err = fmt.Errorf("no reading within %v", interlockWithin)
 		}
 		if r.err != nil {
@@ -230,6 +239,22 @@ func (dev *Device) Interlock(channel string, tripped bool) func() bool {
 		}
 		return r.v.(bool) == tripped
 	}
+}
+
+// reading is one read of an interlock's channel.
+type reading struct {
+	v    any
+	err  error
+	took time.Duration
+}
+
+// read reads p within interlockWithin and sends the reading to ch.
+func read(p *devices.Parameter, ch chan<- reading) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), interlockWithin)
+	defer cancel()
+	v, err := p.Read(ctx)
+	ch <- reading{v, err, time.Since(start)}
 }
 
 func (dev *Device) names() string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,4 +107,35 @@ func TestWatchdogInterlock(t *testing.T) {
 	}
 	box.Simulate("door_open", true)
 	devtest.Eventually(t, "hv at its safe value", func() bool { return box.Param("hv").Must() == q.Quantity(0*q.KV) })
+}
+
+// hung is a driver whose digital reads never return.
+type hung struct {
+	*signals.Dummy
+	reads atomic.Int64
+}
+
+func (h *hung) ReadDigital(context.Context, string) (bool, error) {
+	h.reads.Add(1)
+	select {}
+}
+
+// TestInterlockOfAHungDriver: a driver that hangs, ignoring ctx, trips
+// the interlock after a second, each time, without a read per check.
+func TestInterlockOfAHungDriver(t *testing.T) {
+	h := &hung{Dummy: signals.NewDummy()}
+	dev := signals.NewDevice("hung_io", h, signals.Options{}, signals.DigitalIn("door_open"))
+	check := dev.Interlock("door_open", true)
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		if !check() {
+			t.Fatalf("check %d: not tripped by a hung read", i)
+		}
+		if took := time.Since(start); took < 900*time.Millisecond {
+			t.Errorf("check %d tripped after %v, before the read's second was up", i, took)
+		}
+	}
+	if n := h.reads.Load(); n != 1 {
+		t.Errorf("%d reads under way; want 1, however many checks", n)
+	}
 }
