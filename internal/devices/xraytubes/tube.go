@@ -68,7 +68,10 @@ type Options struct {
 // NewDevice. All methods are safe for concurrent use.
 //
 // A cancelled or failed On leaves the tube off; an emergency stop cancels
-// On, switches the tube off and has the last word on the state.
+// On, switches the tube off and has the last word on the state. If the
+// driver fails to switch off at an emergency stop, the state is error
+// (the tube may be on), and On and Off refuse until another emergency
+// stop (ctrl-k) switches it off.
 type Device struct {
 	*devices.Base
 	ctl              *devices.Control
