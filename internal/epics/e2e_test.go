@@ -29,7 +29,7 @@ var epicsBlock = regexp.MustCompile("(?s)```go epics\n(.*?)```")
 // The README's EPICS examples, typed into the shell in a terminal, one
 // after the other: the first moves the test IOC's motor, ctrl-k stops it
 // short of the target and the emergency stop's report says so on the
-// screen; the second makes a device of PVs. Each line of the blocks is
+// screen; the second makes a device of PVs, the third a shutter. Each line of the blocks is
 // typed as it stands; "// ctrl-k" sends the key (once the motor
 // moves); "// → text" waits for a screen line starting with text.
 func TestREADMEShell(t *testing.T) {
@@ -39,10 +39,10 @@ func TestREADMEShell(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := epicsBlock.FindAllStringSubmatch(string(readme), -1)
-	if len(blocks) != 2 {
-		t.Fatalf("the README has %d EPICS session examples; want 2, the motor and the device", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("the README has %d EPICS session examples; want 3, the motor, the device and the shutter", len(blocks))
 	}
-	example := strings.ReplaceAll(blocks[0][1]+blocks[1][1], "SIM:", ioc.Prefix)
+	example := strings.ReplaceAll(blocks[0][1]+blocks[1][1]+blocks[2][1], "SIM:", ioc.Prefix)
 
 	s := shell(t, ioc)
 	c, err := ca.NewClient(ioc.Config())

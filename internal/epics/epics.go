@@ -1,6 +1,7 @@
 // Package epics makes EPICS process variables devices of the shell: a
 // motor on the fields of a motor record (Motor), a device whose
-// parameters are PVs (Device), camonitor at the prompt (Watch), over
+// parameters are PVs (Device), a shutter on command and status PVs
+// (Shutter), camonitor at the prompt (Watch), over
 // Channel Access (the client in package ca). Every device of a session shares one client,
 // configured from the environment the C tools read (EPICS_CA_ADDR_LIST,
 // EPICS_CA_AUTO_ADDR_LIST, EPICS_CA_SERVER_PORT; see ca.ConfigFromEnv).

@@ -7,5 +7,5 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/epics",
 	Name: "epics",
-	Doc:  `epics.Motor("sample_x", "SIM:M1"), epics.Device("psu", epics.PV("voltage", "SIM:V"), ...), epics.Watch(pv, fmt.Println): EPICS Channel Access (EPICS_CA_ADDR_LIST)`,
+	Doc:  `epics.Motor("sample_x", "SIM:M1"), Device("psu", epics.PV("voltage", "SIM:V")), Shutter, Watch(pv, fmt.Println): EPICS Channel Access`,
 }

@@ -10,23 +10,27 @@ import (
 func init() {
 	Symbols["github.com/concert-go/concert/internal/epics/epics"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Client":         reflect.ValueOf(epics.Client),
-		"Device":         reflect.ValueOf(epics.Device),
-		"Motor":          reflect.ValueOf(epics.Motor),
-		"MotorFrom":      reflect.ValueOf(epics.MotorFrom),
-		"MotorRecord":    reflect.ValueOf(epics.MotorRecord),
-		"NewDevice":      reflect.ValueOf(epics.NewDevice),
-		"NewMotorDriver": reflect.ValueOf(epics.NewMotorDriver),
-		"PV":             reflect.ValueOf(epics.PV),
-		"Package":        reflect.ValueOf(&epics.Package).Elem(),
-		"Use":            reflect.ValueOf(epics.Use),
-		"Watch":          reflect.ValueOf(epics.Watch),
+		"Client":           reflect.ValueOf(epics.Client),
+		"Device":           reflect.ValueOf(epics.Device),
+		"Motor":            reflect.ValueOf(epics.Motor),
+		"MotorFrom":        reflect.ValueOf(epics.MotorFrom),
+		"MotorRecord":      reflect.ValueOf(epics.MotorRecord),
+		"NewDevice":        reflect.ValueOf(epics.NewDevice),
+		"NewMotorDriver":   reflect.ValueOf(epics.NewMotorDriver),
+		"NewShutterDriver": reflect.ValueOf(epics.NewShutterDriver),
+		"PV":               reflect.ValueOf(epics.PV),
+		"Package":          reflect.ValueOf(&epics.Package).Elem(),
+		"Shutter":          reflect.ValueOf(epics.Shutter),
+		"Use":              reflect.ValueOf(epics.Use),
+		"Watch":            reflect.ValueOf(epics.Watch),
 
 		// type definitions
-		"ConfigError": reflect.ValueOf((*epics.ConfigError)(nil)),
-		"MotorDriver": reflect.ValueOf((*epics.MotorDriver)(nil)),
-		"MotorPVs":    reflect.ValueOf((*epics.MotorPVs)(nil)),
-		"PVDevice":    reflect.ValueOf((*epics.PVDevice)(nil)),
-		"PVParam":     reflect.ValueOf((*epics.PVParam)(nil)),
+		"ConfigError":   reflect.ValueOf((*epics.ConfigError)(nil)),
+		"MotorDriver":   reflect.ValueOf((*epics.MotorDriver)(nil)),
+		"MotorPVs":      reflect.ValueOf((*epics.MotorPVs)(nil)),
+		"PVDevice":      reflect.ValueOf((*epics.PVDevice)(nil)),
+		"PVParam":       reflect.ValueOf((*epics.PVParam)(nil)),
+		"ShutterDriver": reflect.ValueOf((*epics.ShutterDriver)(nil)),
+		"ShutterPVs":    reflect.ValueOf((*epics.ShutterPVs)(nil)),
 	}
 }
