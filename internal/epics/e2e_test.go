@@ -171,3 +171,65 @@ func TestCtrlCPending(t *testing.T) {
 	s.SendString(`await slow.Param("value").Get()` + "\r")
 	waitLine(t, s, seen, "3.25 mm")
 }
+
+// The IOC killed mid-move, in the shell: the move fails naming the PV,
+// the motor shows state error, ctrl-k reports it as failed; when the IOC
+// is back the same motor moves again, without a restart of the shell.
+func TestIOCKilledMidMoveShell(t *testing.T) {
+	ioc := epicstest.Start(t)
+	s := shell(t, ioc)
+	p := ioc.PV("m1:")
+	s.SendString(`m := epics.MotorFrom("sample_x", epics.MotorPVs{VAL: "` + p + `VAL", RBV: "` + p + `RBV", DMOV: "` + p + `DMOV", STOP: "` + p + `STOP", EGU: "` + p + `VAL.EGU"})` + "\r")
+	s.SendString("mv := m.SetPosition(50 * q.MM)\r")
+	c, err := ca.NewClient(ioc.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rbv, err := c.Connect(t.Context(), ioc.PV("m1:RBV"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, err := rbv.Get(t.Context()); err != nil || v.Float64() <= 0.5; v, err = rbv.Get(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.Close()
+	ioc.Kill()
+	s.SendString("await mv\r")
+	seen := waitLine(t, s, 0, "Sorry, sample_x")
+	s.SendString("m.State()\r")
+	seen = waitLine(t, s, seen, "error")
+	s.Send([]byte{0x0b})
+	seen = waitLine(t, s, seen, "Emergency stop: 0 tasks cancelled, 0 devices stopped, 1 failed (sample_x: ")
+	if text := s.Text(); !strings.Contains(text, p+"STOP") || !strings.Contains(text, p+"DMOV") {
+		t.Errorf("the failure and the report do not name the PVs:\n%s", text)
+	}
+	ioc.Restart()
+	// The channels search again with back-off (at most 5 s apart): the
+	// motor answers within seconds.
+	deadline := time.Now().Add(e2eWait)
+	for !reads(s, seen, " mm") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the motor does not answer %v after the IOC came back; screen:\n%s", e2eWait, s.Text())
+		}
+		s.SendString("m.Position()\r")
+		time.Sleep(time.Second)
+	}
+	s.SendString("await m.SetPosition(1 * q.MM)\r")
+	s.SendString("m.State()\r")
+	waitLine(t, s, seen, "standby")
+}
+
+// reads reports whether a screen line below the first seen ones ends
+// with suffix.
+func reads(s *ptytest.Screen, seen int, suffix string) bool {
+	lines := strings.Split(s.Text(), "\n")
+	for i := seen; i < len(lines); i++ {
+		if strings.HasSuffix(lines[i], suffix) {
+			return true
+		}
+	}
+	return false
+}
