@@ -109,28 +109,77 @@ func EmergencyStopScheduler(ctx context.Context, sched *tasks.Scheduler, devs fu
 	start := time.Now()
 	ctx = context.WithoutCancel(ctx)
 	// Counted before the devices are told: a device's stop may end its
-	// operation's task before CancelAll gets to it, cancelled all the same.
+	// operation's task before the tasks are cancelled, cancelled all the
+	// same.
 	running := sched.Len()
-	done := make(chan *StopReport, 1)
-	go func() {
-		var d *StopReport
-		defer func() {
-			if v := recover(); v != nil {
-				d = &StopReport{Failed: []StopFailure{{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)}}}
-			}
-			done <- d
-		}()
-		d = devs(ctx)
-	}()
-	n := sched.CancelAll(tasks.ErrEmergencyStop)
+	// Every task is held at once: whatever it starts from now on ends
+	// cancelled, its function never called, so no operation starts
+	// after the devices' stops. The devices stop first, each cancelling
+	// its own operations; the tasks are cancelled once the devices have
+	// answered (see holdWhileStopping). Cancelling thousands of tasks
+	// first would wake them all, and the devices' stops and the
+	// operations they end would run only after those had unwound: the
+	// runtime runs woken goroutines first in, first out (issue 17).
+	cancelAll := sched.Hold(tasks.ErrEmergencyStop)
+	stopped := make(chan *StopReport, 1)
+	answered := make(chan struct{}, 1)
+	go func() { stopped <- stopDevices(context.WithValue(ctx, answeredKey{}, answered), devs) }()
+	d := holdWhileStopping(stopped, answered)
+	n := cancelAll()
 	cancelled := time.Now()
-	d := <-done
 	if d == nil {
-		d = &StopReport{}
+		d = <-stopped
 	}
 	r := *d
 	r.Tasks, r.Took, r.Cancelled = max(n, running), time.Since(start), cancelled
 	return &r
+}
+
+// How long an emergency stop lets the devices stop before it cancels the
+// tasks (held meanwhile: they run on, but nothing they start runs): as
+// long as devices keep answering, up to holdAtMost; a device that hangs
+// or answers slowly holds the tasks up by quietFor only.
+const (
+	quietFor   = 20 * time.Millisecond
+	holdAtMost = 200 * time.Millisecond
+)
+
+// answeredKey's value in an emergency stop's context is a channel that
+// EmergencyStopAllWithin pokes whenever a device has answered.
+type answeredKey struct{}
+
+// holdWhileStopping returns the devices' report once stopped gives it, or
+// nil when no device has answered for quietFor, or after holdAtMost.
+func holdWhileStopping(stopped <-chan *StopReport, answered <-chan struct{}) *StopReport {
+	quiet, most := time.NewTimer(quietFor), time.NewTimer(holdAtMost)
+	defer quiet.Stop()
+	defer most.Stop()
+	for {
+		select {
+		case d := <-stopped:
+			return d
+		case <-answered:
+			quiet.Reset(quietFor)
+		case <-quiet.C:
+			return nil
+		case <-most.C:
+			return nil
+		}
+	}
+}
+
+// stopDevices calls devs; one that panics is reported as a failure of
+// "devices".
+func stopDevices(ctx context.Context, devs func(context.Context) *StopReport) (r *StopReport) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = &StopReport{Failed: []StopFailure{{Device: "devices", Err: fmt.Errorf("emergency stop panicked: %v", v)}}}
+		}
+		if r == nil {
+			r = &StopReport{}
+		}
+	}()
+	return devs(ctx)
 }
 
 // EmergencyStopAll is EmergencyStopAllWithin(ctx, DefaultStopTimeout).
@@ -139,62 +188,78 @@ func EmergencyStopAll(ctx context.Context) *StopReport {
 }
 
 // EmergencyStopAllWithin calls EmergencyStop on every live device at once,
-// each with its own deadline of timeout (or ctx's, if sooner), and reports
-// which stopped, which failed and which did not answer in time. A device
-// that hangs delays nobody: it is reported as timed out while its stop
-// call may go on in the background. Each device's stop is logged at debug
-// level only: the caller logs the report, once.
+// each with a deadline of timeout from now (or ctx's, if sooner), and
+// reports which stopped, which failed and which did not answer in time. A
+// device that hangs delays nobody: it is reported as timed out while its
+// stop call may go on in the background. Each device's stop is logged at
+// debug level only: the caller logs the report, once.
 func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopReport {
 	start := time.Now()
 	devs := live(true) // replaced devices too: whoever holds one may move it
-	type result struct {
-		name     string
-		err      error
-		timedOut bool
+	// One deadline and one goroutine per device: a thousand devices are
+	// told within a millisecond, and nothing else is queued before their
+	// stops (see EmergencyStopScheduler).
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	results := make([]error, len(devs))
+	poke, _ := ctx.Value(answeredKey{}).(chan struct{})
+	var (
+		mu        sync.Mutex
+		remaining = len(devs)
+		answered  = make([]bool, len(devs))
+		all       = make(chan struct{})
+	)
+	if remaining == 0 {
+		close(all)
 	}
-	results := make([]result, len(devs))
-	var wg sync.WaitGroup
 	for i, b := range devs {
-		wg.Go(func() {
-			defer func() {
-				if v := recover(); v != nil {
-					results[i] = result{name: b.name, err: fmt.Errorf("panic: %v", v)}
-				}
-			}()
-			dctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			done := make(chan error, 1)
-			go func() {
-				defer func() {
-					if v := recover(); v != nil {
-						done <- fmt.Errorf("panic: %v", v)
-					}
-				}()
-				done <- b.emergencyStop(dctx, slog.LevelDebug)
-			}()
-			r := result{name: b.name}
-			select {
-			case r.err = <-done:
-				r.timedOut = r.err != nil && dctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded)
-			case <-dctx.Done():
-				r.err, r.timedOut = context.Cause(dctx), true
+		go func() {
+			err := stopOne(dctx, b)
+			mu.Lock()
+			defer mu.Unlock()
+			if dctx.Err() != nil && answered[i] {
+				return // reported as timed out already
 			}
-			results[i] = r
-		})
+			results[i], answered[i] = err, true
+			select {
+			case poke <- struct{}{}:
+			default:
+			}
+			if remaining--; remaining == 0 {
+				close(all)
+			}
+		}()
 	}
-	wg.Wait()
+	select {
+	case <-all:
+	case <-dctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
 	rep := &StopReport{Took: time.Since(start), Timeout: timeout}
-	for _, r := range results {
+	for i, b := range devs {
+		err := results[i]
 		switch {
-		case r.timedOut:
-			rep.TimedOut = append(rep.TimedOut, r.name)
-		case r.err != nil:
-			rep.Failed = append(rep.Failed, StopFailure{Device: r.name, Err: r.err})
+		case !answered[i] || (err != nil && errors.Is(err, context.DeadlineExceeded) && dctx.Err() != nil):
+			rep.TimedOut = append(rep.TimedOut, b.name)
+		case err != nil:
+			rep.Failed = append(rep.Failed, StopFailure{Device: b.name, Err: err})
 		default:
-			rep.Stopped = append(rep.Stopped, r.name)
+			rep.Stopped = append(rep.Stopped, b.name)
 		}
+		answered[i] = true // a late answer changes nothing now
 	}
 	return rep
+}
+
+// stopOne is one device's emergency stop; a panic is its error.
+func stopOne(ctx context.Context, b *Base) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return b.emergencyStop(ctx, slog.LevelDebug)
 }
 
 // watchdogs runs the watchdogs. They are tasks of their own scheduler

@@ -58,6 +58,7 @@ func newPrompter(c Config, tty *os.File) *prompter {
 		hist:   openHistory(c.HistoryFile),
 		reader: &ttyReader{Reader: prompt.NewStdinReader()},
 	}
+	p.reader.ctrlK = p.ctrlK
 	return p
 }
 
@@ -88,22 +89,22 @@ func (p *prompter) newEditor() *prompt.Prompt {
 		prompt.WithCompletionWordSeparator(completeWordSeparators),
 		prompt.WithExecuteOnEnterCallback(p.onEnter),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: refreshKeys, Fn: p.refresh}),
-		prompt.WithKeyBind(prompt.KeyBind{Key: prompt.ControlK, Fn: p.ctrlK}),
 	)...)
 }
 
-// ctrlK is the emergency stop, at the prompt as at any other time. It
-// runs on a goroutine of its own: the editor stays live while a device
-// takes its time to answer, and a second ctrl-k counts as pressed (see
+// ctrlK is the emergency stop, at the prompt as at any other time. The
+// reader calls it as soon as the key is read (see ttyReader.Read), not
+// the line editor, which looks at its input only every 10 ms. It runs on
+// a goroutine of its own: the editor stays live while a device takes its
+// time to answer, and a second ctrl-k counts as pressed (see
 // keys.TwiceK). The report prints above the line.
-func (p *prompter) ctrlK(*prompt.Prompt) bool {
+func (p *prompter) ctrlK() {
 	if p.emergencyStop != nil {
 		go func() {
 			defer keys.Recover()
 			p.emergencyStop()
 		}()
 	}
-	return true
 }
 
 // onEnter decides whether Enter runs the input or continues it on the
@@ -286,6 +287,9 @@ type ttyReader struct {
 	// Input that has already ended, and they would be lost.
 	paused   bool
 	pausedAt time.Time
+	// ctrlK is called for each ctrl-k read from the terminal; the key
+	// does not reach the editor.
+	ctrlK func()
 }
 
 func (r *ttyReader) pause(p bool) {
@@ -316,6 +320,12 @@ func (r *ttyReader) Read(b []byte) (int, error) {
 	if len(r.queue) == 0 {
 		r.mu.Unlock()
 		n, err := r.Reader.Read(b)
+		if n > 0 && bytes.IndexByte(b[:n], keys.CtrlK) >= 0 {
+			n = r.takeCtrlK(b[:n])
+			if n == 0 {
+				err = syscall.EAGAIN
+			}
+		}
 		r.mu.Lock()
 		if n <= 0 || err != nil {
 			return n, err
@@ -342,6 +352,21 @@ func (r *ttyReader) Read(b []byte) (int, error) {
 		r.paused, r.pausedAt = true, time.Now() // until onEnter or the next Input
 	}
 	return n, nil
+}
+
+// takeCtrlK calls ctrlK for each ctrl-k in b and returns the length of b
+// with them taken out.
+func (r *ttyReader) takeCtrlK(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == keys.CtrlK && r.ctrlK != nil {
+			r.ctrlK()
+			continue
+		}
+		b[n] = c
+		n++
+	}
+	return n
 }
 
 // GetWinSize gives go-prompt a usable size where a pseudo-terminal reports

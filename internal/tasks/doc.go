@@ -23,14 +23,19 @@
 //     AsForeground. ctrl-c cancels the foreground task with ErrInterrupted;
 //     through Await that reaches whatever it waits for. Background tasks are
 //     not touched.
-//   - ctrl-k cancels every task with ErrEmergencyStop (Scheduler.CancelAll)
-//     and, at the same moment, calls emergency stop on every registered
-//     device (package devices). CancelAll also cancels what the cancelled
-//     tasks start while it runs, and an emergency stop never restarts
-//     anything: a task started from a task it cancelled (one that ignores
-//     its context and goes on) ends cancelled at once, its function never
-//     called, so no motor moves again after ctrl-k until the user types a
-//     new command.
+//   - ctrl-k cancels every task with ErrEmergencyStop and calls emergency
+//     stop on every registered device (package devices). At the key every
+//     task is held (Scheduler.Hold): whatever it starts from then on ends
+//     cancelled at once. The devices stop first, each cancelling its own
+//     operations, and the tasks are cancelled as soon as the devices have
+//     answered (when none has answered for 20 ms, or after 200 ms, if
+//     one hangs): cancelling thousands of tasks wakes them all, and the
+//     devices' stops would queue behind them. CancelAll also cancels
+//     what the cancelled tasks start while it runs, and an emergency stop
+//     never restarts anything: a task started from a task it held or
+//     cancelled (one that ignores its context and goes on) ends cancelled
+//     at once, its function never called, so no motor moves again after
+//     ctrl-k until the user types a new command.
 //
 // A task whose context was cancelled before its function returned ends as
 // Cancelled whatever the function returned: an interpreted closure that was

@@ -224,9 +224,32 @@ func (s *Scheduler) Len() int { return s.running.len() }
 
 // CancelAll cancels every running task with cause and returns how many it
 // cancelled. Like Task.Cancel it does not wait; use Wait for that.
-func (s *Scheduler) CancelAll(cause error) int {
+func (s *Scheduler) CancelAll(cause error) int { return s.Hold(cause)() }
+
+// Hold is CancelAll in two steps. At once it marks every running task: a
+// task started from inside one of them from now on ends cancelled with
+// cause at once, its function never called, as from a cancelled one.
+// Nothing is woken: the tasks run on. The function it returns cancels
+// them (and what they started meanwhile) and returns how many, as
+// CancelAll does; it must be called, once.
+//
+// An emergency stop holds every task while the devices stop, then
+// cancels them: each cancelled task is a goroutine woken, the runtime
+// runs woken goroutines first in, first out, and the devices' stops, the
+// operations they end and the report would otherwise queue behind
+// thousands of cancelled tasks unwinding (issue 17).
+func (s *Scheduler) Hold(cause error) (cancelAll func() int) {
 	watermark := nextID.Load()
 	list := s.running.appendAll(make([]*Task, 0, s.Len()))
+	for _, t := range list {
+		t.held.Store(&cause)
+	}
+	return func() int { return s.cancelListed(list, watermark, cause) }
+}
+
+// cancelListed cancels the tasks of list with cause, and those started
+// after the one numbered watermark from inside them.
+func (s *Scheduler) cancelListed(list []*Task, watermark uint64, cause error) int {
 	// Cancelling wakes each task's goroutine; spread that over the cores so
 	// a hundred thousand tasks are all told within milliseconds.
 	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)
@@ -279,11 +302,14 @@ func (s *Scheduler) sweep(watermark uint64, cause error) int {
 	return n
 }
 
-// cancelledBy reports whether t or a task above it was cancelled with
-// cause.
+// cancelledBy reports whether t or a task above it was cancelled, or held
+// (see Hold), with cause.
 func cancelledBy(t *Task, cause error) bool {
 	for p := t; p != nil; p = p.parent.Load() {
 		if c := context.Cause(&p.ctx); c != nil && errors.Is(c, cause) {
+			return true
+		}
+		if h := p.held.Load(); h != nil && errors.Is(*h, cause) {
 			return true
 		}
 	}

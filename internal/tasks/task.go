@@ -48,7 +48,10 @@ type Task struct {
 	foreground bool
 	logged     bool
 	awaited    atomic.Bool // Await was called
-	reported   atomic.Bool // ClaimReport was called
+	// held is the cause of a Scheduler.Hold over the task, before its
+	// context is cancelled with it.
+	held     atomic.Pointer[error]
+	reported atomic.Bool // ClaimReport was called
 	// parent is the task that started t until t ends; then the nearest
 	// ancestor still running, so that t's running descendants stay within
 	// that ancestor while chains of ended tasks are freed.

@@ -767,3 +767,40 @@ func TestBlockedTasksDelayNoOtherTask(t *testing.T) {
 		t.Errorf("a task started while %d others block gave %v, %v; want 42, nil", 2*maxParked, v, err)
 	}
 }
+
+// Held by an emergency stop, a task runs on until it is cancelled, but
+// what it starts meanwhile never runs: no device operation starts after
+// the devices were stopped.
+func TestHoldRefusesWhatHeldTasksStartUntilCancelled(t *testing.T) {
+	s := newScheduler(t)
+	startChild := make(chan struct{})
+	children := make(chan *Task, 1)
+	var ran atomic.Bool
+	held := s.Start(func(ctx context.Context) error {
+		<-startChild
+		children <- s.Start(func() { ran.Store(true) }, Named("child"))
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	cancelAll := s.Hold(ErrEmergencyStop)
+	if st := held.State(); st != Running {
+		t.Fatalf("held task: %v; want it running until cancelled", st)
+	}
+	close(startChild)
+	child := <-children
+	if _, err := child.Await(context.Background()); !errors.Is(err, ErrEmergencyStop) {
+		t.Errorf("task started by a held task: err %v; want cancelled by the emergency stop", err)
+	}
+	if ran.Load() {
+		t.Error("the function of a task started by a held task ran")
+	}
+	if n := cancelAll(); n != 1 {
+		t.Errorf("cancelAll() = %d; want 1 (the held task)", n)
+	}
+	if _, err := held.Await(context.Background()); !errors.Is(err, ErrEmergencyStop) {
+		t.Errorf("held task after cancelAll: err %v; want cancelled by the emergency stop", err)
+	}
+	if _, err := s.Start(func() {}).Await(context.Background()); err != nil {
+		t.Errorf("a task started from outside after the stop: %v; want it run", err)
+	}
+}

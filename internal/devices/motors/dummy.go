@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// step is how often the dummy updates its position while it moves.
+// step is how often the dummy updates its position while it turns.
 const step = 10 * time.Millisecond
 
 // Dummy is a driver that simulates a motor in real time: it moves at its
-// motion velocity in steps of 10 ms, turns at a set velocity until
+// motion velocity, turns at a set velocity (in steps of 10 ms) until
 // stopped, stops at its hard limit switches (none unless set) and homes
 // to 0. Its numbers are in the unit of the motor's Options. It is one
 // Driver among others: the base does the rest.
@@ -23,6 +23,7 @@ type Dummy struct {
 	cont   float64       // continuous velocity, 0 when not turning
 	halt   chan struct{} // closed to halt a continuous motion
 	halted chan struct{} // closed when it has halted
+	move   *motion       // the MoveTo under way, if any
 }
 
 var (
@@ -49,14 +50,15 @@ func (d *Dummy) SetHardLimits(lower, upper float64) {
 func (d *Dummy) Position(context.Context) (float64, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.pos, nil
+	return d.positionAt(time.Now()), nil
 }
 
 // LimitSwitches reports whether the dummy stands at a hard limit.
 func (d *Dummy) LimitSwitches(context.Context) (lower, upper bool, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.pos <= d.lo, d.pos >= d.hi, nil
+	p := d.positionAt(time.Now())
+	return p <= d.lo, p >= d.hi, nil
 }
 
 // MotionVelocity is how fast a move goes.
@@ -77,56 +79,99 @@ func (d *Dummy) SetMotionVelocity(_ context.Context, v float64) error {
 // Home moves to 0.
 func (d *Dummy) Home(ctx context.Context) error { return d.MoveTo(ctx, 0) }
 
-// MoveTo moves to target at the motion velocity in steps, honouring ctx:
+// MoveTo moves to target at the motion velocity, honouring ctx:
 // cancelled, it stops where it is at that moment. A hard limit stops it
-// there with ErrHardLimit.
+// there with ErrHardLimit. While it moves, its position is worked out
+// from the time whenever it is read: a thousand moving dummies cost
+// nothing between reads (they used to wake every 10 ms each, a fifth of a
+// core for a thousand).
 func (d *Dummy) MoveTo(ctx context.Context, target float64) error {
+	now := time.Now()
 	d.mu.Lock()
-	start, v, lo, hi := d.pos, d.vel, d.lo, d.hi
+	start := d.positionAt(now)
+	m := d.plan(start, target, now)
+	if m.took == 0 {
+		d.pos, d.move = m.end, nil
+		d.mu.Unlock()
+		return m.err
+	}
+	d.move = m
 	d.mu.Unlock()
-	dist := target - start
-	dir := math.Copysign(1, dist)
-	total := time.Duration(math.Abs(dist) / v * float64(time.Second))
-	t0 := time.Now()
-	var tick *time.Ticker
-	for {
-		elapsed := time.Since(t0)
-		p := target
-		if elapsed < total {
-			p = start + dir*v*elapsed.Seconds()
-		}
-		switch {
-		case p >= hi:
-			d.setPos(hi)
-			return ErrHardLimit
-		case p <= lo:
-			d.setPos(lo)
-			return ErrHardLimit
-		}
-		d.setPos(p)
-		if elapsed >= total {
-			return nil
-		}
-		if tick == nil {
-			tick = time.NewTicker(step)
-			defer tick.Stop()
-		}
-		select {
-		case <-ctx.Done():
-			// Stop where the motor is now, not at the last step.
-			if elapsed = time.Since(t0); elapsed < total {
-				d.setPos(math.Min(hi, math.Max(lo, start+dir*v*elapsed.Seconds())))
-			}
-			return context.Cause(ctx)
-		case <-tick.C:
-		}
+	timer := time.NewTimer(m.took)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		d.finish(m, false)
+		return context.Cause(ctx)
+	case <-timer.C:
+		d.finish(m, true)
+		return m.err
 	}
 }
 
-func (d *Dummy) setPos(p float64) {
+// motion is a MoveTo under way: from where, since when, at what signed
+// velocity, and where it ends (the target, or a hard limit on the way).
+type motion struct {
+	from, v, end float64
+	t0           time.Time
+	took         time.Duration // from t0 to end
+	err          error         // ErrHardLimit if it ends at a limit
+}
+
+// plan works out the move from start to target under d.mu, as the
+// dummy's steps did: a limit switch already pressed where the motor
+// stands, or reached on the way, ends the move there.
+func (d *Dummy) plan(start, target float64, now time.Time) *motion {
+	dist := target - start
+	m := &motion{from: start, v: math.Copysign(d.vel, dist), end: target, t0: now}
+	up, down := dist > 0, dist < 0
+	switch {
+	// A switch the motor stands on stops it only when it moves into it.
+	case dist == 0 && target >= d.hi, up && start >= d.hi, down && start > d.hi:
+		m.end, m.err = d.hi, ErrHardLimit
+		return m
+	case dist == 0 && target <= d.lo, down && start <= d.lo, up && start < d.lo:
+		m.end, m.err = d.lo, ErrHardLimit
+		return m
+	case up && target >= d.hi:
+		m.end, m.err = d.hi, ErrHardLimit
+	case down && target <= d.lo:
+		m.end, m.err = d.lo, ErrHardLimit
+	}
+	m.took = time.Duration(math.Abs(m.end-start) / d.vel * float64(time.Second))
+	return m
+}
+
+// positionAt is where the dummy is at t, under d.mu.
+func (d *Dummy) positionAt(t time.Time) float64 {
+	m := d.move
+	if m == nil {
+		return d.pos
+	}
+	elapsed := t.Sub(m.t0)
+	if elapsed >= m.took {
+		return m.end
+	}
+	p := m.from + m.v*elapsed.Seconds()
+	if m.v > 0 {
+		return math.Min(p, m.end)
+	}
+	return math.Max(p, m.end)
+}
+
+// finish ends m where the motor is now, or at its end if arrived.
+func (d *Dummy) finish(m *motion, arrived bool) {
 	d.mu.Lock()
-	d.pos = p
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	if d.move != m {
+		return // a later move took over
+	}
+	if arrived {
+		d.pos = m.end
+	} else {
+		d.pos = d.positionAt(time.Now())
+	}
+	d.move = nil
 }
 
 // Stop halts a continuous motion; a positional one ends by its ctx.
