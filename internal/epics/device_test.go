@@ -146,8 +146,9 @@ func TestDeviceIOCRestarted(t *testing.T) {
 		t.Errorf("state %s with the IOC dead; want error", st)
 	}
 	ioc.Restart()
+	deadline := time.Now().Add(time.Minute) // searches repeat at most 5 s apart
 	for _, err = d.Param("count").Get().Await(t.Context()); err != nil; _, err = d.Param("count").Get().Await(t.Context()) {
-		if !errors.Is(err, ca.ErrDisconnected) {
+		if !errors.Is(err, ca.ErrDisconnected) || time.Now().After(deadline) {
 			t.Fatalf("get after the restart: %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -61,12 +61,7 @@ func TestREADMEShell(t *testing.T) {
 		switch {
 		case line == "// ctrl-k":
 			// the move runs: readback past the 1.5 mm it started from
-			for v, err := rbv.Get(t.Context()); err != nil || v.Float64() <= 2; v, err = rbv.Get(t.Context()) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			moving(t, s, rbv, 2)
 			s.Send([]byte{0x0b})
 		case strings.HasPrefix(line, "// → "):
 			seen = waitLine(t, s, seen, strings.TrimPrefix(line, "// → "))
@@ -189,12 +184,7 @@ func TestIOCKilledMidMoveShell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, err := rbv.Get(t.Context()); err != nil || v.Float64() <= 0.5; v, err = rbv.Get(t.Context()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	moving(t, s, rbv, 0.5)
 	c.Close()
 	ioc.Kill()
 	s.SendString("await mv\r")
@@ -232,4 +222,23 @@ func reads(s *ptytest.Screen, seen int, suffix string) bool {
 		}
 	}
 	return false
+}
+
+// moving waits until the readback rbv is past x mm.
+func moving(t *testing.T, s *ptytest.Screen, rbv *ca.Channel, x float64) {
+	t.Helper()
+	deadline := time.Now().Add(e2eWait)
+	for {
+		v, err := rbv.Get(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Float64() > x {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the motor is not past %v mm after %v; screen:\n%s", x, e2eWait, s.Text())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
