@@ -22,6 +22,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/repl/symbols"
 	"github.com/concert-go/concert/internal/tasks"
@@ -50,6 +51,10 @@ type Session struct {
 	stopped atomic.Bool
 	// evalGID is the goroutine yaegi runs the current command's code on.
 	evalGID atomic.Int64
+	// stopProg is what StopInterpreter runs to stop the interpreter at
+	// the prompt: _hold_(), which waits for hold to close.
+	stopProg *interp.Program
+	hold     chan struct{}
 
 	mu sync.Mutex
 	// evalCtx is not what ctrl-c cancels: yaegi's stop is global and would
@@ -116,7 +121,7 @@ func NewSession(o Options) (*Session, error) {
 		Env:    os.Environ(),
 		Stderr: &panicFilter{s: s, w: o.Stderr},
 	})
-	for _, syms := range []interp.Exports{stdlib.Symbols, s.guardedStdlib(), symbols.Symbols, s.prelude()} {
+	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, s.guardedStdlib(), s.prelude()} {
 		if err := s.in.Use(syms); err != nil {
 			return nil, fmt.Errorf("loading symbols: %w", err)
 		}
@@ -124,12 +129,20 @@ func NewSession(o Options) (*Session, error) {
 	if _, err := s.in.EvalWithContext(s.evalCtx, preludeSource); err != nil {
 		return nil, fmt.Errorf("loading the prelude: %w", err)
 	}
+	// Compiled now, run by StopInterpreter: compiling then would grow the
+	// interpreter's global frame under the goroutines it is about to stop.
+	prog, err := s.in.Compile(holdFunc)
+	if err != nil {
+		return nil, fmt.Errorf("compiling the stop: %w", err)
+	}
+	s.stopProg = prog
 	return s, nil
 }
 
-// guardedStdlib replaces the standard functions that call interpreted code
-// on a goroutine of their own, where a panic would end the process: the
-// callback recovers and reports the panic instead.
+// guardedStdlib replaces the functions that call interpreted code on a
+// goroutine of their own: the standard ones, where a panic would end the
+// process (the callback recovers and reports the panic instead), and
+// devices.New, whose emergency stop must hold its share of the gate.
 func (s *Session) guardedStdlib() interp.Exports {
 	timeSyms := maps.Clone(stdlib.Symbols["time/time"])
 	timeSyms["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
@@ -143,7 +156,17 @@ func (s *Session) guardedStdlib() interp.Exports {
 	contextSyms["AfterFunc"] = reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
 		return context.AfterFunc(ctx, s.guarded("context.AfterFunc", f))
 	})
-	return interp.Exports{"time/time": timeSyms, "context/context": contextSyms}
+	// A session's device: its emergency stop runs on a goroutine of the
+	// devices package, also while a command declares names.
+	const devicesKey = "github.com/concert-go/concert/internal/devices/devices"
+	devicesSyms := maps.Clone(symbols.Symbols[devicesKey])
+	devicesSyms["New"] = reflect.ValueOf(func(c devices.Config) (*devices.Base, *devices.Control) {
+		if c.EmergencyStop != nil {
+			c.EmergencyStop = s.gate.wrap(c.EmergencyStop).(func(context.Context) error)
+		}
+		return devices.New(c)
+	})
+	return interp.Exports{"time/time": timeSyms, "context/context": contextSyms, devicesKey: devicesSyms}
 }
 
 // guarded wraps a callback that runs on a goroutine of its own.
@@ -180,10 +203,28 @@ func (s *Session) StopInterpreter() {
 	s.stopped.Store(true)
 	cancel()
 	if idle {
-		// The sleep outlasts the call, so that EvalWithContext finds its
-		// context cancelled while the evaluation runs, and stops; the
-		// sleep ends on its own a moment later.
-		_, _ = s.in.EvalWithContext(ctx, "time.Sleep(time.Second)")
+		// _hold_ keeps the program running until the stop is done, so
+		// that ExecuteWithContext finds its context cancelled while the
+		// program runs, and stops every interpreted goroutine; then the
+		// program may end. It was compiled beforehand: nothing grows the
+		// global frame that the goroutines being stopped still read.
+		hold := make(chan struct{})
+		s.mu.Lock()
+		s.hold = hold
+		s.mu.Unlock()
+		_, _ = s.in.ExecuteWithContext(ctx, s.stopProg)
+		close(hold)
+	}
+}
+
+// holdStop is _hold_: it waits until StopInterpreter has stopped the
+// interpreter.
+func (s *Session) holdStop() {
+	s.mu.Lock()
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		<-hold
 	}
 }
 

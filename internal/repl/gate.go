@@ -113,7 +113,7 @@ func interpreted(v reflect.Value) bool {
 }
 
 // settle waits, a second at most, until no evaluation that StopInterpreter
-// ended still runs. yaegi's EvalWithContext returns at once when its
+// ended still runs. yaegi's EvalWithContext (ExecuteWithContext) returns at once when its
 // context ends, while the evaluation goes on on a goroutine of its own:
 // the stopped code returns, and yaegi then writes and reads the global
 // frame once more, with nothing to wait for. The stack of every goroutine
@@ -123,7 +123,9 @@ func settle() {
 	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) {
 		n := runtime.Stack(buf, true)
-		if !strings.Contains(string(buf[:n]), "yaegi/interp.(*Interpreter).EvalWithContext.func") {
+		stacks := string(buf[:n])
+		if !strings.Contains(stacks, "yaegi/interp.(*Interpreter).EvalWithContext.func") &&
+			!strings.Contains(stacks, "yaegi/interp.(*Interpreter).ExecuteWithContext.func") {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -69,6 +69,7 @@ func (s *Session) prelude() interp.Exports {
 		"_acq_":  reflect.ValueOf(s.acquire),
 		"_last_": reflect.ValueOf(s.lastValue),
 		"_hlp":   reflect.ValueOf(s.helpNamed),
+		"_hold_": reflect.ValueOf(s.holdStop),
 	}
 	maps.Copy(names, s.scanNames())
 	return interp.Exports{preludePath + "/prelude": names}

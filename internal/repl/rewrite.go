@@ -23,6 +23,10 @@ const (
 	callFunc  = "_call_(" // _show_ for a call: a non-nil error it returns fails the command
 	lastFunc  = "_last_()"
 	helpFunc  = "_hlp" // help(x): help with x as written
+	// holdFunc is what StopInterpreter runs; see Session.holdStop. It ends
+	// in a constant: its value is then no read of the global frame, which
+	// yaegi does after the program ran, on a goroutine nobody can wait for.
+	holdFunc = "_hold_(); 0"
 	// releaseFunc and acquireFunc mark where a command's own code runs;
 	// see Session.evalRun.
 	releaseFunc = "_rel_();"
