@@ -124,8 +124,8 @@ func waitLine(t *testing.T, s *ptytest.Screen, seen int, prefix string) int {
 }
 
 // shell starts the shell in a terminal on a session without devices,
-// pointed at the IOC.
-func shell(t *testing.T, ioc *epicstest.IOC) *ptytest.Screen {
+// pointed at the IOC, with the environment env added.
+func shell(t *testing.T, ioc *epicstest.IOC, env ...string) *ptytest.Screen {
 	t.Helper()
 	home := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(home, "sessions"), 0o755); err != nil {
@@ -135,8 +135,7 @@ func shell(t *testing.T, ioc *epicstest.IOC) *ptytest.Screen {
 	if err := os.WriteFile(filepath.Join(home, "sessions", "beamline.go"), []byte(session), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := append(ptytest.HomeEnv(home), ioc.Env()...)
-	env = append(env, "CONCERT_CA_SEARCH_TIMEOUT=20s")
+	env = append(append(append(ptytest.HomeEnv(home), ioc.Env()...), "CONCERT_CA_SEARCH_TIMEOUT=20s"), env...)
 	s := ptytest.StartScreen(t, ptytest.Options{Env: env, Rows: 40, Cols: 160}, ptytest.Concert(t), "start", "beamline")
 	s.WaitFor("beamline >", 2*time.Minute) // the first test builds the binary
 	return s
@@ -241,4 +240,15 @@ func moving(t *testing.T, s *ptytest.Screen, rbv *ca.Channel, x float64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// A PV no IOC has: after the search timeout the shell says so in one
+// line naming the device, the PV and where it searched, and goes on.
+func TestUnknownPVShell(t *testing.T) {
+	ioc := epicstest.Start(t)
+	s := shell(t, ioc, "CONCERT_CA_SEARCH_TIMEOUT=1s")
+	s.SendString(`g := epics.Device("gauge", epics.PV("pressure", "NO:SUCH:PV"))` + "\r")
+	seen := waitLine(t, s, 0, "Sorry, panic: gauge: PV NO:SUCH:PV: connect: not found (no server answered within 1s at 127.0.0.1:"+strconv.Itoa(ioc.Port)+"; check the name and EPICS_CA_ADDR_LIST)")
+	s.SendString("1 + 1\r")
+	waitLine(t, s, seen, "2")
 }
