@@ -212,6 +212,28 @@ func TestPromptTypeahead(t *testing.T) {
 	exit(t, term)
 }
 
+// TestPromptTypeaheadAfterStop: a move typed ahead (with Enter) while a
+// move runs does not start after ctrl-c or ctrl-k stopped that move, as
+// a terminal flushes its input at ctrl-c; the shell says what it did not
+// run, and a line typed without Enter comes back to the prompt.
+func TestPromptTypeaheadAfterStop(t *testing.T) {
+	t.Parallel()
+	term := shell(t, t.TempDir())
+	for _, key := range []byte{0x03, 0x0b} { // ctrl-c, ctrl-k
+		term.SendString("await motor.SetPosition(5 * q.MM)\r")
+		time.Sleep(300 * time.Millisecond)
+		term.SendString("await motor.SetPosition(9 * q.MM)\r") // typed ahead
+		term.SendString("motor.State()")                       // no Enter yet
+		time.Sleep(300 * time.Millisecond)
+		term.Send([]byte{key})
+		term.WaitFor("Not run, typed while the cancelled command ran: await motor.SetPosition(9 * q.MM)\n", wait)
+		term.WaitFor("tutorial > motor.State()", wait)
+		run(term, "", "\nstandby\n")
+		run(term, "motor.Position() < 5*q.MM", "\ntrue\n")
+	}
+	exit(t, term)
+}
+
 func TestPromptColours(t *testing.T) {
 	t.Parallel()
 	term := shell(t, t.TempDir(), "NO_COLOR=")

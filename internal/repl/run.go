@@ -2,11 +2,13 @@ package repl
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -163,9 +165,49 @@ func (r *runner) command(src, file string) (typeahead []byte) {
 	if err := r.s.Wait(t, src, file); err != nil {
 		r.status = 1
 		r.report(err)
+		if errors.Is(err, context.Canceled) {
+			typeahead = r.dropEntered(typeahead)
+		}
 	}
 	return typeahead
 }
+
+// dropEntered keeps the lines entered while a command ran from running
+// once it was cancelled (ctrl-c, ctrl-k, a watchdog): the move typed
+// ahead must not start right after the stop, as a terminal flushes its
+// input at ctrl-c. It says what it dropped and returns the unfinished
+// line, which goes back to the prompt.
+func (r *runner) dropEntered(typeahead []byte) (unfinished []byte) {
+	end := bytes.LastIndexAny(typeahead, "\r\n")
+	if end < 0 {
+		return typeahead
+	}
+	var lines []string
+	for _, l := range strings.FieldsFunc(string(typeahead[:end]), func(c rune) bool { return c == '\r' || c == '\n' }) {
+		if l = strings.TrimSpace(printable(l)); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(r.errOut, "Not run, typed while the cancelled command ran: %s\n", strings.Join(lines, "; "))
+	}
+	return typeahead[end+1:]
+}
+
+// printable is s without terminal escape sequences (an arrow key) and
+// control characters.
+func printable(s string) string {
+	s = escapeSeq.ReplaceAllString(s, "")
+	return strings.Map(func(c rune) rune {
+		if c < ' ' || c == 0x7f {
+			return -1
+		}
+		return c
+	}, s)
+}
+
+// escapeSeq matches a CSI or SS3 sequence, as keys such as the arrows send.
+var escapeSeq = regexp.MustCompile(`\x1b(\[[0-?]*[ -/]*[@-~]|O.|.)?`)
 
 // keyHandler is what runs a command on a terminal: it owns the terminal
 // until the foreground task ends, turning ctrl-c and ctrl-k into
