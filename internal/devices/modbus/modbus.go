@@ -1,7 +1,7 @@
 // Package modbus has devices on Modbus PLCs and controllers, over TCP or
 // RTU: a positioner (a motor whose controller takes a target register and
-// reports a readback register and a moving bit), digital and analog IO,
-// and interlocks that feed the watchdog. A device is described by where
+// reports a readback register and a moving bit) and digital and analog IO
+// (whose Interlock, the IO family's, feeds the watchdog). A device is described by where
 // its values live in the PLC's tables; the protocol, time limits,
 // reconnection and cancellation are package transport's.
 package modbus

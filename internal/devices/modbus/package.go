@@ -6,5 +6,5 @@ import "github.com/concert-go/concert/internal/devices"
 var Package = devices.Package{
 	Path: "github.com/concert-go/concert/internal/devices/modbus",
 	Name: "modbus",
-	Doc:  `modbus.NewMotor("m", "tcp://plc:502", axis), NewIO, Interlock, Client: devices on a Modbus TCP/RTU PLC`,
+	Doc:  `modbus.NewMotor("m", "tcp://plc:502", axis), NewIO (Interlock on its channels), Client: devices on a Modbus TCP/RTU PLC`,
 }

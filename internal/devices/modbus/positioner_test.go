@@ -234,7 +234,7 @@ func TestEmergencyStopWritesTheStopCoil(t *testing.T) {
 func TestInterlockTripsTheEmergencyStop(t *testing.T) {
 	_, addr := servers()["tcp"](t)
 	stage := newStage(t, addr)
-	door := modbus.Interlock(addr, modbus.DiscreteInput(20))
+	door := modbus.NewIO("door", addr, modbus.DigitalIn("open", modbus.DiscreteInput(20))).Interlock("open", true)
 	if door() {
 		t.Fatal("the interlock is tripped before the door opened")
 	}
@@ -254,8 +254,8 @@ func TestInterlockTripsTheEmergencyStop(t *testing.T) {
 	}
 	plc.WriteCoil(ctx, 20, false)
 	// Fail safe: an interlock that cannot be read is tripped.
-	dead := modbus.Interlock("tcp://127.0.0.1:"+strconv.Itoa(transporttest.FreePort(t)), modbus.DiscreteInput(20))
-	if !dead() {
+	off := modbus.NewIO("door2", "tcp://127.0.0.1:"+strconv.Itoa(transporttest.FreePort(t)), modbus.DigitalIn("open", modbus.DiscreteInput(20)))
+	if dead := off.Interlock("open", true); !dead() {
 		t.Fatal("an unreadable interlock is not tripped")
 	}
 }

@@ -25,7 +25,6 @@ func init() {
 		"Input":         reflect.ValueOf(modbus.Input),
 		"Int16":         reflect.ValueOf(modbus.Int16),
 		"Int32":         reflect.ValueOf(modbus.Int32),
-		"Interlock":     reflect.ValueOf(modbus.Interlock),
 		"LowWordFirst":  reflect.ValueOf(modbus.LowWordFirst),
 		"NewIO":         reflect.ValueOf(modbus.NewIO),
 		"NewMotor":      reflect.ValueOf(modbus.NewMotor),
