@@ -25,10 +25,6 @@ var preludePackages = func() map[string]string {
 	return m
 }()
 
-// preludeNames are the prelude's names a user types.
-var preludeNames = []string{"start", "background", "gather", "await", "sleep", "exclusive",
-	"tasks", "dstate", "ddoc", "pdoc", "help", "load", "Task"}
-
 var (
 	paramArg = regexp.MustCompile(`([\pL_][\pL\pN_]*)\.Param\("([^"]*)$`)
 	selector = regexp.MustCompile(`([\pL_][\pL\pN_]*)\.([\pL\pN_]*)$`)
@@ -129,8 +125,11 @@ func docAtEnd(text string) prompt.Document {
 // scope is every name in scope: the prelude, packages, the session's own.
 func (s *Session) scope() []prompt.Suggest {
 	var list []prompt.Suggest
-	for _, n := range preludeNames {
-		list = append(list, prompt.Suggest{Text: n, Description: "prelude"})
+	list = append(list, prompt.Suggest{Text: "await", Description: "prelude"})
+	for n := range s.preludeFuncs() {
+		if !strings.HasPrefix(n, "_") {
+			list = append(list, prompt.Suggest{Text: n, Description: "prelude"})
+		}
 	}
 	for n := range preludePackages {
 		list = append(list, prompt.Suggest{Text: n, Description: "package"})

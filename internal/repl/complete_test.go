@@ -27,6 +27,9 @@ func TestCompletions(t *testing.T) {
 		{"coro", []string{"corofunc"}},
 		{"t.Awa", []string{"Await", "Awaited"}},
 		{"gath", []string{"gather"}},
+		{"waitU", []string{"waitUntil"}},
+		{"taskL", []string{"taskList"}},
+		{"watchd", []string{"watchdog"}},
 		{"strings.ToUpper", []string{"ToUpperSpecial"}},
 		{"x := 1 + ", nil},
 	}
