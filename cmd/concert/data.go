@@ -88,7 +88,7 @@ func (o *dataOptions) sessions() error {
 			continue
 		}
 		runs, _ := data.List(filepath.Join(root, e.Name()))
-		fmt.Fprintf(w, "%s\t%d runs\n", e.Name(), len(runs))
+		fmt.Fprintf(w, "%s\t%s\n", e.Name(), plural(len(runs), "run"))
 		n++
 	}
 	if n == 0 {
@@ -116,6 +116,13 @@ func (o *dataOptions) list(dir string) error {
 	return w.Flush()
 }
 
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 func when(t time.Time) string {
 	if t.IsZero() {
 		return "?"
@@ -140,6 +147,10 @@ func oneLine(s string) string {
 
 // show prints one run's metadata.
 func (o *dataOptions) show(dir string) error {
+	if _, err := os.Stat(data.RunDir(dir, o.run)); os.IsNotExist(err) {
+		runs, _ := data.List(dir)
+		return fmt.Errorf("no run %d in %s; it has %s (concert data %s lists them)", o.run, dir, plural(len(runs), "run"), o.session)
+	}
 	m, err := data.ReadMeta(dir, o.run)
 	if err != nil {
 		return err
@@ -158,8 +169,13 @@ func (o *dataOptions) show(dir string) error {
 	if m.Ended != nil {
 		fmt.Fprintf(w, "ended\t%s (%s)\n", when(*m.Ended), m.Ended.Sub(m.Started).Round(time.Millisecond))
 	}
-	fmt.Fprintf(w, "command\t%s\n", oneLine(m.Command))
+	// The whole command, as typed: the list shortens it, this view is
+	// where to read it.
+	fmt.Fprintf(w, "command\t%s\n", strings.ReplaceAll(strings.TrimSpace(m.Command), "\n", "\n\t"))
 	fmt.Fprintf(w, "points\t%s\n", points(m))
+	if files := runFiles(data.RunDir(dir, m.Run)); files != "" {
+		fmt.Fprintf(w, "files\t%s\n", files)
+	}
 	var cols []string
 	for _, c := range m.Columns {
 		cols = append(cols, c.Header())
@@ -187,6 +203,23 @@ func (o *dataOptions) show(dir string) error {
 		fmt.Fprintf(w, "baseline\t%s (%s, %s): %s\n", name, d.Kind, d.State, strings.Join(ps, " "))
 	}
 	return w.Flush()
+}
+
+// runFiles names what a run's directory holds, a directory with a slash.
+func runFiles(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			name += "/"
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {
