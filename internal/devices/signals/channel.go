@@ -112,6 +112,26 @@ func (c Channel) check() error {
 		if x, ok := l.(q.Quantity); l != nil && x != q.NoLimit && (!ok || x.Dim() != unit.Dim()) {
 			return fmt.Errorf("channel %s: %v is not a %s like its unit", c.name, l, unit.Dim())
 		}
+		if x, _ := l.(q.Quantity); l != nil && x != q.NoLimit && !q.Finite(x) {
+			return fmt.Errorf("channel %s: %v is not a finite %s; write a number, or q.NoLimit for an open side", c.name, l, unit.Dim())
+		}
+	}
+	return c.checkRange()
+}
+
+// checkRange refuses limits the wrong way round and a safe value outside
+// them, which an emergency stop would write regardless.
+func (c Channel) checkRange() error {
+	lo, hi := c.bounds()
+	if lo != q.NoLimit && hi != q.NoLimit && lo.Base() > hi.Base() {
+		return fmt.Errorf("channel %s: lower limit %v > upper limit %v; write Limits(lower, upper)", c.name, lo, hi)
+	}
+	safe, ok := c.safe.(q.Quantity)
+	if !ok {
+		return nil
+	}
+	if (lo != q.NoLimit && safe.Base() < lo.Base()) || (hi != q.NoLimit && safe.Base() > hi.Base()) {
+		return fmt.Errorf("channel %s: safe value %v is outside its limits %v .. %v; an emergency stop writes it", c.name, safe, lo, hi)
 	}
 	return nil
 }
@@ -121,6 +141,11 @@ func (c Channel) limits() func() (q.Quantity, q.Quantity) {
 	if c.lo == nil && c.hi == nil {
 		return nil
 	}
+	return c.bounds
+}
+
+// bounds are the channel's own limits, q.NoLimit on an open side.
+func (c Channel) bounds() (q.Quantity, q.Quantity) {
 	lo, hi := q.NoLimit, q.NoLimit
 	if c.lo != nil {
 		lo = c.lo.(q.Quantity)
@@ -128,5 +153,5 @@ func (c Channel) limits() func() (q.Quantity, q.Quantity) {
 	if c.hi != nil {
 		hi = c.hi.(q.Quantity)
 	}
-	return func() (q.Quantity, q.Quantity) { return lo, hi }
+	return lo, hi
 }

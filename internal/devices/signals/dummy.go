@@ -84,6 +84,9 @@ func (s *Simulated) Simulate(channel string, v any) {
 		}
 		unit := ch.Unit()
 		if x, ok := v.(q.Quantity); ok && ch.analog && x.Dim() == unit.Dim() {
+			if !q.Finite(x) {
+				panic(fmt.Errorf("%s.Simulate(%q, %v): %v is not a finite %s", s.Name(), channel, v, v, unit.Dim()))
+			}
 			s.dummy.WriteAnalog(context.Background(), channel, x.Base()/unit.Base())
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -53,6 +54,7 @@ func TestSimulateAndTable(t *testing.T) {
 	}{
 		{"door_open", 1 * q.V, `box.Simulate("door_open", 1 V): door_open is a digital input; want true or false`},
 		{"temperature", true, `box.Simulate("temperature", true): temperature is an analog input; want a temperature`},
+		{"temperature", q.Temperature(math.NaN()) * q.K, `box.Simulate("temperature", NaN K): NaN K is not a finite temperature`},
 		{"window", true, `box.Simulate: no channel "window" (the channels are door_open (digital input), lamp (digital output), temperature (analog input), hv (analog output))`},
 	} {
 		func() {
@@ -77,6 +79,10 @@ func TestChannelMistakes(t *testing.T) {
 		{signals.DigitalOut("x").Safe(0), "io: channel x: safe value 0 is no bool; write true or false"},
 		{signals.DigitalOut("x").Limits(0*q.V, 1*q.V), "io: channel x: limits need an analog channel"},
 		{signals.AnalogOut("x", q.V).Limits(0*q.S, 1*q.V), "io: channel x: 0 s is not a voltage like its unit"},
+		{signals.AnalogOut("hv", q.KV).Limits(30*q.KV, 0*q.KV), "io: channel hv: lower limit 30 kV > upper limit 0 V; write Limits(lower, upper)"},
+		{signals.AnalogOut("hv", q.KV).Limits(0*q.KV, 30*q.KV).Safe(40 * q.KV), "io: channel hv: safe value 40 kV is outside its limits 0 V .. 30 kV; an emergency stop writes it"},
+		{signals.AnalogOut("hv", q.KV).Limits(q.NoLimit, 30*q.KV).Safe(q.Voltage(math.NaN()) * q.KV), "io: channel hv: NaN V is not a finite voltage; write a number, or q.NoLimit for an open side"},
+		{signals.AnalogIn("t", q.K).Limits(q.Temperature(math.Inf(1))*q.K, q.NoLimit), "io: channel t: +Inf K is not a finite temperature; write a number, or q.NoLimit for an open side"},
 	} {
 		func() {
 			defer func() {
