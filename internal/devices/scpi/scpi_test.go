@@ -218,6 +218,20 @@ func TestConfigurationMistakes(t *testing.T) {
 func TestInterlockTripsTheEmergencyStop(t *testing.T) {
 	srv := transporttest.PSU(t)
 	psu := newPSU(t, srv.Addr, scpi.Flag("tripped", "OUTP:PROT:TRIP?", ""))
+	// The faults go in over a connection of the test's own: no task of
+	// the Default scheduler, which an emergency stop would cancel.
+	sim, err := transport.NewLine(srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	inject := func(cmd string) {
+		t.Helper()
+		if err := sim.Write(ctx, cmd); err != nil {
+			t.Fatal(err)
+		}
+		sim.Query(ctx, "SYST:ERR?") // the simulator has read cmd (this query uses up no fault)
+	}
 	trip := psu.Interlock("tripped", true)
 	if trip() {
 		t.Fatal("the interlock is tripped before the protection tripped")
@@ -229,22 +243,21 @@ func TestInterlockTripsTheEmergencyStop(t *testing.T) {
 	for m.Position() == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if _, err := psu.Write("SIM:TRIP").Await(ctx); err != nil {
-		t.Fatal(err)
-	}
+	inject("SIM:TRIP")
 	if _, err := move.Await(ctx); !errors.Is(err, tasks.ErrEmergencyStop) {
 		t.Fatalf("the move: %v; want the emergency stop", err)
 	}
 	if at := m.Position(); at >= 10*q.MM {
 		t.Errorf("the motor reached %v", at)
 	}
+	// The watchdog's task ends once the emergency stop it runs is over.
 	wd.Cancel()
-	if _, err := psu.Write("OUTP:PROT:CLE").Await(ctx); err != nil || trip() {
-		t.Fatalf("the interlock after clearing the trip: %v, %v", trip(), err)
+	wd.Await(ctx)
+	inject("OUTP:PROT:CLE")
+	if trip() {
+		t.Fatal("the interlock is tripped after the trip was cleared")
 	}
-	if _, err := psu.Write("SIM:FAULT garbage").Await(ctx); err != nil {
-		t.Fatal(err)
-	}
+	inject("SIM:FAULT garbage")
 	if !trip() {
 		t.Error("an interlock answered with garbage is not tripped")
 	}

@@ -26,7 +26,8 @@ Fault injection, for tests:
                    with bytes that are no number; short: with a partial
                    line, no terminator
   SIM:CLOSE        drop the connection at once (TCP)
-  SIM:TRIP         trip the protection, as an overload would
+  SIM:TRIP [s]     trip the protection, as an overload would (after s
+                   seconds, if given)
 Unknown commands queue -113,"Undefined header"; a query not known answers
 nothing, as instruments do.
 
@@ -71,6 +72,10 @@ class PSU:
     def set_voltage(self, v):
         now = self.voltage()
         self.start_v, self.start_t, self.setpoint = now, time.monotonic(), v
+
+    def trip(self):
+        with self.lock:
+            self.tripped, self.output = True, False
 
     def error(self, code, text):
         if len(self.errors) < 16:
@@ -130,7 +135,12 @@ class PSU:
         elif cmd == "OUTP:PROT:CLE":
             self.tripped = False
         elif cmd == "SIM:TRIP":
-            self.tripped, self.output = True, False
+            if arg.strip():
+                delay = self.number(arg, 0, 60)
+                if delay is not None:
+                    threading.Timer(delay, self.trip).start()
+            else:
+                self.tripped, self.output = True, False
         elif cmd == "SYST:ERR?":
             return (self.errors.pop(0) if self.errors else '0,"No error"'), False
         elif cmd == "SIM:DELAY":
