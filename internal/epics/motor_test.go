@@ -140,9 +140,11 @@ func TestMotorIOCKilledMidMove(t *testing.T) {
 	}
 	ioc.Restart()
 	park(t, epicsClient(t), simMotor(ioc))
-	// the motor's own channels reconnect by themselves, soon
+	// the motor's own channels reconnect by themselves, soon: searches
+	// repeat at most 5 s apart
+	deadline := time.Now().Add(time.Minute)
 	for _, err := m.GetPosition().Await(t.Context()); err != nil; _, err = m.GetPosition().Await(t.Context()) {
-		if !errors.Is(err, ca.ErrDisconnected) {
+		if !errors.Is(err, ca.ErrDisconnected) || time.Now().After(deadline) {
 			t.Fatalf("position after the IOC came back: %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)
