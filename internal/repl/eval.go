@@ -573,6 +573,31 @@ func (s *Session) evalText(text, file string) (reflect.Value, error) {
 // without results).
 var internalPanic = regexp.MustCompile(`CFG (?:post|pre)-order panic|reflect\.Set: value of type .+ is not assignable to type func\(`)
 
+// reflectPanics are the panics of package reflect that interpreted code
+// ends in where compiled Go would panic with a runtime error: yaegi runs
+// it through reflect. Each maps to the runtime error's words.
+var reflectPanics = []struct {
+	re  *regexp.Regexp
+	msg string
+}{
+	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value`), "invalid memory address or nil pointer dereference (a nil pointer or interface was used)"},
+	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on (?:ptr|pointer|interface) Value`), "invalid memory address or nil pointer dereference (a nil pointer or interface was used)"},
+	{regexp.MustCompile(`^reflect\.Value\.Call: call of nil function`), "call of a nil function"},
+	{regexp.MustCompile(`^reflect: (?:slice|array|string) index out of range`), "index out of range"},
+	{regexp.MustCompile(`^reflect: slice (?:bounds|capacity) out of range|^reflect\.Value\.Slice3?: slice index out of bounds`), "slice bounds out of range"},
+	{regexp.MustCompile(`^reflect: Call using zero Value argument`), "invalid memory address or nil pointer dereference (a nil pointer or interface was used)"},
+}
+
+// reflectPanic gives the runtime error a reflect panic stands for.
+func reflectPanic(msg string) (string, bool) {
+	for _, p := range reflectPanics {
+		if p.re.MatchString(msg) {
+			return p.msg, true
+		}
+	}
+	return "", false
+}
+
 var importPath = regexp.MustCompile(`import ("[^"]*")`)
 
 var incomplete = regexp.MustCompile(`(\d+):(\d+): incomplete type (\w+)`)
@@ -594,6 +619,8 @@ func (s *Session) userError(err error, file string) error {
 		}
 		if gap := explainGap(msg); gap != msg {
 			msg = gap // the interpreter's gap, not the user's panic
+		} else if go_, ok := reflectPanic(msg); ok {
+			msg = "panic: runtime error: " + go_ // Go's words, not the interpreter's reflect calls
 		} else if internalPanic.MatchString(msg) {
 			logs.L().Info("the interpreter's internal error", "err", msg)
 			msg = "the interpreter cannot run this (an internal error of yaegi's, in the log): is a call without results used as a value, or a value where Go wants a statement?"

@@ -23,7 +23,7 @@ sleep(context.Background(), 300*time.Millisecond)
 // Sorry, motor.SetPosition(-0.5): the number -0.5 has no unit (it would mean -0.5 m); write -0.5 * q.MM
 // Sorry, m.SetPosition(3): the number 3 has no unit; write 3 * q.MM or 3 * q.Deg
 // Sorry, a go statement cannot run in the shell: use start(f) to run f as a task
-// Sorry, panic: reflect: slice index out of range
+// Sorry, panic: runtime error: index out of range
 // Sorry, panic: on purpose
 // Sorry, this interpreter cannot range over an integer or a function: write for i := 0; i < n; i++
 // Sorry, undefined: min (the interpreter predates Go 1.21's min and max: use math.Min/math.Max or an if)
