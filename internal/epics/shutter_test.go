@@ -9,7 +9,7 @@ import (
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/shutters"
-	"github.com/concert-go/concert/internal/devices/shutters/shutterstest"
+	"github.com/concert-go/concert/internal/devices/shutters/shuttertest"
 	"github.com/concert-go/concert/internal/epics"
 	"github.com/concert-go/concert/internal/epics/ca"
 	"github.com/concert-go/concert/internal/epics/epicstest"
@@ -38,7 +38,7 @@ func closeShutter(t *testing.T, ioc *epicstest.IOC) {
 func TestShutterContract(t *testing.T) {
 	ioc := epicstest.Start(t)
 	useIOC(t, ioc)
-	shutterstest.Run(t, shutterstest.Setup{
+	shuttertest.Run(t, shuttertest.Setup{
 		New: func(t *testing.T) (shutters.Driver, shutters.Options) {
 			closeShutter(t, ioc)
 			d, err := epics.NewShutterDriver(t.Context(), "sh", simShutter(ioc))

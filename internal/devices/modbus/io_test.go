@@ -10,7 +10,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/modbus"
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/signals"
-	"github.com/concert-go/concert/internal/devices/signals/signalstest"
+	"github.com/concert-go/concert/internal/devices/signals/signaltest"
 	"github.com/concert-go/concert/internal/transport"
 )
 
@@ -130,7 +130,7 @@ func TestIOContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			signalstest.Run(t, signalstest.Setup{
+			signaltest.Run(t, signaltest.Setup{
 				New: func(t *testing.T) (signals.Driver, signals.Options, []signals.Channel) {
 					chans := []modbus.Channel{
 						modbus.DigitalIn("lamp_on", modbus.DiscreteInput(3)),

@@ -6,11 +6,11 @@ import (
 
 	"github.com/concert-go/concert/internal/devices/q"
 	"github.com/concert-go/concert/internal/devices/signals"
-	"github.com/concert-go/concert/internal/devices/signals/signalstest"
+	"github.com/concert-go/concert/internal/devices/signals/signaltest"
 )
 
 func TestDummyContract(t *testing.T) {
-	signalstest.Run(t, signalstest.Setup{
+	signaltest.Run(t, signaltest.Setup{
 		New: func(t *testing.T) (signals.Driver, signals.Options, []signals.Channel) {
 			return signals.NewDummy(), signals.Options{}, []signals.Channel{
 				signals.DigitalIn("door_open"),

@@ -1,16 +1,16 @@
-// Package signalstest is the IO contract: the behaviour every IO driver
+// Package signaltest is the IO contract: the behaviour every IO driver
 // must give its users, run as subtests against any driver. The dummy runs
 // it in package signals; a real driver runs it against its server:
 //
 //	func TestContract(t *testing.T) {
-//		signalstest.Run(t, signalstest.Setup{
+//		signaltest.Run(t, signaltest.Setup{
 //			New: func(t *testing.T) (signals.Driver, signals.Options, []signals.Channel) {
 //				return newDriver(t), signals.Options{}, channels
 //			},
 //			Show: func(t *testing.T, d signals.Driver, input string, v any) { ... },
 //		})
 //	}
-package signalstest
+package signaltest
 
 import (
 	"context"

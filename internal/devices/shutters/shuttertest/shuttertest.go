@@ -1,16 +1,16 @@
-// Package shutterstest is the shutter contract: the behaviour every
+// Package shuttertest is the shutter contract: the behaviour every
 // shutter driver must give its users, run as subtests against any driver.
 // The dummy runs it in package shutters; a real driver runs it against its
 // server:
 //
 //	func TestContract(t *testing.T) {
-//		shutterstest.Run(t, shutterstest.Setup{
+//		shuttertest.Run(t, shuttertest.Setup{
 //			New: func(t *testing.T) (shutters.Driver, shutters.Options) {
 //				return newDriver(t), shutters.Options{}
 //			},
 //		})
 //	}
-package shutterstest
+package shuttertest
 
 import (
 	"context"
