@@ -291,12 +291,33 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 			return explainIPython(it.text, err)
 		}
 		if err := s.evalItem(ctx, p, file); err != nil {
-			return err
+			return atItem(err, it, file)
 		}
 		s.remember(p)
 	}
 	return nil
 }
+
+// atItem gives an error of a file's statement the statement's place, as
+// the interpreter's own errors have it: a session that fails to load
+// says at which line it stopped.
+func atItem(err error, it item, file string) error {
+	var e *Error
+	if file == "" || errors.Is(err, context.Canceled) || (errors.As(err, &e) && e.Line > 0) {
+		return err
+	}
+	return &placedError{fmt.Sprintf("%s:%d:%d", file, it.line, it.col), err}
+}
+
+// placedError is a runtime error with the place of the statement that
+// failed.
+type placedError struct {
+	at  string
+	err error
+}
+
+func (e *placedError) Error() string { return e.at + ": " + e.err.Error() }
+func (e *placedError) Unwrap() error { return e.err }
 
 func (s *Session) evalItem(ctx context.Context, p *prepared, file string) error {
 	if err := s.checkTypes(p, file); err != nil {

@@ -35,7 +35,7 @@ func TestSessions(t *testing.T) {
 	}, {
 		name:   "an error a call returns fails the load",
 		args:   []string{"start", "bad_limits", "--non-interactive"},
-		want:   "Sorry, m8.position: lower limit 5 mm > upper limit -5 mm\n",
+		want:   "Sorry, SESSIONS/bad_limits.go:4:1: m8.position: lower limit 5 mm > upper limit -5 mm\n",
 		status: 1,
 	}, {
 		name:   "an unimported package in a struct field names the file and line",
