@@ -21,7 +21,17 @@ type Dummy struct {
 	on bool
 }
 
-var _ Driver = (*Dummy)(nil)
+var (
+	_ Driver       = (*Dummy)(nil)
+	_ SwitchReader = (*Dummy)(nil)
+)
+
+// IsOn says whether the simulated tube is on.
+func (d *Dummy) IsOn(context.Context) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.on, nil
+}
 
 // NewDummy makes a dummy driver, off, at 40 kV and 100 µA, switching on
 // in ramp.
@@ -78,13 +88,6 @@ func (d *Dummy) Off(context.Context) error {
 	defer d.mu.Unlock()
 	d.on = false
 	return nil
-}
-
-// IsOn reports whether the dummy is on, as the hardware sees it.
-func (d *Dummy) IsOn() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.on
 }
 
 // New makes a dummy X-ray tube called name: off, at 40 kV and 100 µA,

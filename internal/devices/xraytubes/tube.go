@@ -10,9 +10,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/logs"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -53,6 +55,13 @@ type Driver interface {
 	Off(ctx context.Context) error
 }
 
+// SwitchReader is a driver that can read whether the tube is on. With
+// it, a tube that is already on when the session starts shows as on (and
+// an emergency stop switches it off); without it, the base assumes off.
+type SwitchReader interface {
+	IsOn(ctx context.Context) (bool, error)
+}
+
 // Options describes an X-ray tube to NewDevice besides its driver.
 type Options struct {
 	// Kind says what the device is, for tables; "x-ray tube" if empty.
@@ -60,6 +69,10 @@ type Options struct {
 	// MaxVoltage (kV) and MaxCurrent (µA) are the device's own upper
 	// limits; 0 means none. The lower limits are 0.
 	MaxVoltage, MaxCurrent float64
+	// Switch reads whether the tube is on. The base also finds it on the
+	// driver itself; a driver written in a session must name it here,
+	// because the interpreter hands the base only its Driver methods.
+	Switch SwitchReader
 }
 
 // Device is the base of every X-ray tube: the parameters voltage and
@@ -84,6 +97,41 @@ var (
 	_ devices.Lockable = (*Device)(nil)
 )
 
+// readWithin bounds the read of a tube's switch when it is made: a tube
+// out of reach must not stall loading a session.
+const readWithin = 2 * time.Second
+
+// initialState is on or off as the driver reads it, off for a driver that
+// cannot tell, and error (the tube may be on) for one whose read fails.
+func initialState(name string, d Driver, sw SwitchReader) devices.State {
+	if sw == nil {
+		sw, _ = d.(SwitchReader)
+	}
+	if sw == nil {
+		return devices.Off
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readWithin)
+	defer cancel()
+	var on bool
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		on, err = sw.IsOn(ctx)
+		return err
+	}()
+	switch {
+	case err != nil:
+		logs.L().Warn("x-ray tube switch unreadable", "device", name, "err", err.Error())
+		return devices.Error
+	case on:
+		return devices.On
+	}
+	return devices.Off
+}
+
 // NewDevice makes an X-ray tube called name over driver d, in state off.
 // It panics if d is nil: a programming error, not a runtime condition.
 func NewDevice(name string, d Driver, o Options) *Device {
@@ -94,7 +142,7 @@ func NewDevice(name string, d Driver, o Options) *Device {
 		o.Kind = "x-ray tube"
 	}
 	t := &Device{drv: d}
-	t.Base, t.ctl = devices.New(devices.Config{Name: name, Kind: o.Kind, State: devices.Off, EmergencyStop: t.emergencyStop})
+	t.Base, t.ctl = devices.New(devices.Config{Name: name, Kind: o.Kind, State: initialState(name, d, o.Switch), EmergencyStop: t.emergencyStop})
 	vhi, ihi := q.Quantity(q.NoLimit), q.Quantity(q.NoLimit)
 	if o.MaxVoltage > 0 {
 		vhi = q.Voltage(o.MaxVoltage) * q.KV

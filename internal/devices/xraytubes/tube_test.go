@@ -2,6 +2,7 @@ package xraytubes_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"testing"
@@ -37,5 +38,33 @@ func TestOnOffEmergencyStop(t *testing.T) {
 	}
 	if x.Voltage() != 50*q.KV {
 		t.Errorf("Voltage() = %v", x.Voltage())
+	}
+}
+
+type brokenSwitch struct{}
+
+func (brokenSwitch) IsOn(context.Context) (bool, error) { return false, errors.New("no answer") }
+
+// A tube that is already on when the session starts shows as on, and an
+// emergency stop switches it off; one whose switch cannot be read shows
+// error, not off.
+func TestStartsInTheStateTheDriverReads(t *testing.T) {
+	d := xraytubes.NewDummy(0)
+	if _, err := xraytubes.NewDevice("first", d, xraytubes.Options{}).On().Await(ctx); err != nil {
+		t.Fatal(err)
+	}
+	x := xraytubes.NewDevice("again", d, xraytubes.Options{})
+	if x.State() != devices.On {
+		t.Fatalf("a tube made over a driver that is on: state %s; want on", x.State())
+	}
+	if err := x.EmergencyStop(ctx); err != nil || x.State() != devices.Off {
+		t.Errorf("EmergencyStop() = %v, state %s; want off", err, x.State())
+	}
+	if on, _ := d.IsOn(ctx); on {
+		t.Error("the driver is still on after the emergency stop")
+	}
+	y := xraytubes.NewDevice("unread", d, xraytubes.Options{Switch: brokenSwitch{}})
+	if y.State() != devices.Error {
+		t.Errorf("a tube whose switch cannot be read: state %s; want error", y.State())
 	}
 }

@@ -21,15 +21,17 @@ func init() {
 		"RampTime":  reflect.ValueOf(xraytubes.RampTime),
 
 		// type definitions
-		"Device":   reflect.ValueOf((*xraytubes.Device)(nil)),
-		"Driver":   reflect.ValueOf((*xraytubes.Driver)(nil)),
-		"Dummy":    reflect.ValueOf((*xraytubes.Dummy)(nil)),
-		"Options":  reflect.ValueOf((*xraytubes.Options)(nil)),
-		"XRayTube": reflect.ValueOf((*xraytubes.XRayTube)(nil)),
+		"Device":       reflect.ValueOf((*xraytubes.Device)(nil)),
+		"Driver":       reflect.ValueOf((*xraytubes.Driver)(nil)),
+		"Dummy":        reflect.ValueOf((*xraytubes.Dummy)(nil)),
+		"Options":      reflect.ValueOf((*xraytubes.Options)(nil)),
+		"SwitchReader": reflect.ValueOf((*xraytubes.SwitchReader)(nil)),
+		"XRayTube":     reflect.ValueOf((*xraytubes.XRayTube)(nil)),
 
 		// interface wrapper definitions
-		"_Driver":   reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_Driver)(nil)),
-		"_XRayTube": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_XRayTube)(nil)),
+		"_Driver":       reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_Driver)(nil)),
+		"_SwitchReader": reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_SwitchReader)(nil)),
+		"_XRayTube":     reflect.ValueOf((*_github_com_concert_go_concert_internal_devices_xraytubes_XRayTube)(nil)),
 	}
 }
 
@@ -61,6 +63,16 @@ func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) SetVol
 }
 func (W _github_com_concert_go_concert_internal_devices_xraytubes_Driver) Voltage(ctx context.Context) (float64, error) {
 	return W.WVoltage(ctx)
+}
+
+// _github_com_concert_go_concert_internal_devices_xraytubes_SwitchReader is an interface wrapper for SwitchReader type
+type _github_com_concert_go_concert_internal_devices_xraytubes_SwitchReader struct {
+	IValue interface{}
+	WIsOn  func(ctx context.Context) (bool, error)
+}
+
+func (W _github_com_concert_go_concert_internal_devices_xraytubes_SwitchReader) IsOn(ctx context.Context) (bool, error) {
+	return W.WIsOn(ctx)
 }
 
 // _github_com_concert_go_concert_internal_devices_xraytubes_XRayTube is an interface wrapper for XRayTube type
