@@ -41,6 +41,24 @@ func Grid(param any, start, stop any, n int) *Axis {
 	return &Axis{param: p, points: pts, err: err}
 }
 
+// meshAxis refuses an axis a mesh cannot take after the axes before it:
+// one that failed, or one whose parameter is in an earlier grid (the mesh
+// would drive it to two points at once).
+func meshAxis(a *Axis, before []*Axis) error {
+	if a == nil {
+		return fmt.Errorf("mesh: a nil axis; give grid(motor, start, stop, n)")
+	}
+	if a.err != nil {
+		return a.err
+	}
+	for _, b := range before {
+		if b.param == a.param {
+			return fmt.Errorf("mesh: %s.%s is in two grids; give each axis once", a.param.Device().Name(), a.param.Name())
+		}
+	}
+	return nil
+}
+
 // String prints the axis: <axis motor.position: 11 points>.
 func (a *Axis) String() string {
 	if a.err != nil {
@@ -107,8 +125,8 @@ func Mesh(items ...any) *tasks.Task {
 	var rest []any
 	for _, it := range items {
 		if a, ok := it.(*Axis); ok {
-			if a == nil || a.err != nil {
-				return failedTask("mesh", a.err)
+			if err := meshAxis(a, axes); err != nil {
+				return failedTask("mesh", err)
 			}
 			axes = append(axes, a)
 			continue

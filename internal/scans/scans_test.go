@@ -226,6 +226,19 @@ func TestMeshVisitsEveryCombinationFirstAxisSlowest(t *testing.T) {
 	_ = dir
 }
 
+// A motor in two grids of one mesh is refused before anything moves or
+// a run is written, naming it.
+func TestMeshRefusesAnAxisTwice(t *testing.T) {
+	dir, m := setup(t, "sd")
+	_, err := await(t, Mesh(Grid(m, 0*q.MM, 1*q.MM, 2), Grid(m, 0*q.MM, 2*q.MM, 3)))
+	if err == nil || err.Error() != "mesh: sd.position is in two grids; give each axis once" {
+		t.Fatalf("mesh of one motor twice: %v", err)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(dir, "run_*")); len(runs) != 0 || m.Position() != 0 {
+		t.Errorf("the refused mesh wrote %v and left the motor at %v", runs, m.Position())
+	}
+}
+
 func TestListScanAndFocus(t *testing.T) {
 	_, m := setup(t, "sm5")
 	pts, err := Linspace(0*q.MM, 1*q.MM, 3)
