@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"log/slog"
 	"reflect"
 	"runtime"
@@ -96,6 +97,9 @@ func (g *gate) wrap(f any) any {
 	if v.Kind() != reflect.Func || v.IsNil() || !interpreted(v) {
 		return f
 	}
+	if w := g.wrapShape(f); w != nil {
+		return w
+	}
 	return reflect.MakeFunc(v.Type(), func(in []reflect.Value) []reflect.Value {
 		defer g.enter()()
 		if v.Type().IsVariadic() {
@@ -103,6 +107,29 @@ func (g *gate) wrap(f any) any {
 		}
 		return v.Call(in)
 	}).Interface()
+}
+
+// wrapShape wraps the shapes tasks and checks take most often without a
+// reflect.MakeFunc of its own: each reflect layer on a task's stack is
+// over a kilobyte, and a waiting interpreted task keeps its stack (issue
+// 17: its goroutine's stack doubles once the stack in use passes 4 KB).
+// It returns nil for other shapes.
+func (g *gate) wrapShape(f any) any {
+	switch f := f.(type) {
+	case func(context.Context) error:
+		return func(ctx context.Context) error { defer g.enter()(); return f(ctx) }
+	case func(context.Context):
+		return func(ctx context.Context) { defer g.enter()(); f(ctx) }
+	case func(context.Context) (any, error):
+		return func(ctx context.Context) (any, error) { defer g.enter()(); return f(ctx) }
+	case func() error:
+		return func() error { defer g.enter()(); return f() }
+	case func():
+		return func() { defer g.enter()(); f() }
+	case func() bool:
+		return func() bool { defer g.enter()(); return f() }
+	}
+	return nil
 }
 
 // interpreted reports a function the interpreter made: yaegi hands
