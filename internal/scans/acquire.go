@@ -237,8 +237,8 @@ func (s *stream) acquisition(ctx context.Context, a *Acquisition) (err error) {
 		}
 	}
 	defer func() {
-		if a.after == nil || errors.Is(context.Cause(ctx), tasks.ErrEmergencyStop) {
-			return
+		if a.after == nil || errors.Is(context.Cause(ctx), tasks.ErrEmergencyStop) || errors.Is(err, tasks.ErrEmergencyStop) {
+			return // an emergency stop is never followed by a move
 		}
 		if aerr := a.after(context.WithoutCancel(ctx)); aerr != nil && err == nil {
 			err = fmt.Errorf("%s: putting things back: %w", a.name, aerr)

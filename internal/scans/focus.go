@@ -2,6 +2,7 @@ package scans
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -110,7 +111,7 @@ func (p *plan) focus(ctx context.Context, coarse Points) (*Result, error) {
 
 func statusOf(ctx context.Context, err error) data.Status {
 	switch {
-	case err != nil && ctx.Err() != nil:
+	case err != nil && (ctx.Err() != nil || errors.Is(err, tasks.ErrEmergencyStop)):
 		return data.Cancelled
 	case err != nil:
 		return data.Failed

@@ -87,7 +87,7 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 	view := newView(p.kind, run.Number(), len(targets), p.xAxis(targets))
 	err = p.measureAll(ctx, run, origin, targets, res, view)
 	if p.goBack {
-		if backErr := p.back(ctx, origin); backErr != nil && err == nil {
+		if backErr := p.back(ctx, origin, err); backErr != nil && err == nil {
 			err = backErr
 		}
 	}
@@ -238,6 +238,10 @@ func pointError(ctx context.Context, i, n int, err error) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
+	if errors.Is(err, tasks.ErrEmergencyStop) {
+		// ctrl-k reached a device's operation before the scan's task.
+		return tasks.ErrEmergencyStop
+	}
 	return fmt.Errorf("point %d of %d: %w", i+1, n, err)
 }
 
@@ -271,9 +275,9 @@ func (p *plan) move(ctx context.Context, pt, last []q.Quantity, relative bool) e
 // back moves the axes to where they were before the scan, also after a
 // ctrl-c (with a context of its own, as cleanup), but never after an
 // emergency stop: that never moves anything again.
-func (p *plan) back(ctx context.Context, origin []q.Quantity) error {
-	if errors.Is(context.Cause(ctx), tasks.ErrEmergencyStop) {
-		return nil
+func (p *plan) back(ctx context.Context, origin []q.Quantity, scanErr error) error {
+	if errors.Is(context.Cause(ctx), tasks.ErrEmergencyStop) || errors.Is(scanErr, tasks.ErrEmergencyStop) {
+		return nil // an emergency stop is never followed by a move
 	}
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)

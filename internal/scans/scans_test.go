@@ -20,6 +20,7 @@ import (
 	"github.com/concert-go/concert/internal/devices/motors"
 	"github.com/concert-go/concert/internal/devices/photodiodes"
 	"github.com/concert-go/concert/internal/devices/q"
+	"github.com/concert-go/concert/internal/devices/shutters"
 	"github.com/concert-go/concert/internal/ptytest"
 	"github.com/concert-go/concert/internal/tasks"
 )
@@ -127,6 +128,56 @@ func TestDscanCancelledGoesBackAndKeepsItsPoints(t *testing.T) {
 	meta, _ := data.ReadMeta(dir, 1)
 	if meta.Status != data.Cancelled || meta.Points != len(rows)-1 || meta.Planned != 21 {
 		t.Errorf("meta = %+v", meta)
+	}
+}
+
+// A scan whose detector is emergency-stopped while it counts (ctrl-k
+// reaches the detector's count before the scan's own task) ends
+// cancelled by the emergency stop, as a ctrl-k that reaches the scan
+// first does, not failed; a dscan then does not go back.
+func TestScanEmergencyStoppedDetectorIsCancelled(t *testing.T) {
+	dir, m := setup(t, "sm8")
+	det := counters.NewDummy("sdet8")
+	task := Dscan(m, -1*q.MM, 1*q.MM, 4, Count(det, 2*q.S))
+	for det.State() != devices.Counting && task.State() == tasks.Running {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := det.EmergencyStop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := await(t, task)
+	if !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Fatalf("the scan: %v; want the emergency stop", err)
+	}
+	meta, _ := data.ReadMeta(dir, 1)
+	if meta.Status != data.Cancelled || meta.Error != "emergency stop" {
+		t.Errorf("run 1: status %s (%s); want cancelled (emergency stop)", meta.Status, meta.Error)
+	}
+	if at := m.Position(); at != -1*q.MM {
+		t.Errorf("the motor is at %v after the emergency stop; want it left at the first point, -1 mm", at)
+	}
+}
+
+// Flats whose camera is emergency-stopped while it grabs leave the
+// sample out of the beam: nothing moves after an emergency stop, also
+// when it reaches the camera before the acquisition's task.
+func TestFlatsEmergencyStoppedCameraMovesNothingBack(t *testing.T) {
+	_, m := setup(t, "sm9")
+	cam := cameras.New("scam9")
+	cam.SetExposureTime(2 * q.S).Await(context.Background())
+	task := Acquire("tomo", Flats(cam, shutters.New("ssh9"), m, 5*q.MM, 2))
+	for m.Position() != 5*q.MM && task.State() == tasks.Running {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // into the first frame's 2 s
+	if err := cam.EmergencyStop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := await(t, task); !errors.Is(err, tasks.ErrEmergencyStop) {
+		t.Fatalf("the flats: %v; want the emergency stop", err)
+	}
+	if at := m.Position(); at != 5*q.MM {
+		t.Errorf("the flat motor is at %v after the emergency stop; want it left out of the beam at 5 mm", at)
 	}
 }
 
