@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -30,25 +32,55 @@ func init() {
 	debug.SetMaxStack(maxStack)
 }
 
-// depths counts, per goroutine, the interpreted functions running on it.
-var depths sync.Map // goroutine id -> *int
+// callDepth is, per goroutine, how many interpreted functions of the
+// session run on it, and what gives back the share of the gate the
+// outermost one took.
+type callDepth struct {
+	n     int
+	leave func()
+}
+
+// depths holds the goroutines' call depths.
+var depths sync.Map // goroutine id -> *callDepth
 
 // enterFunc is _fe_, the first statement of every function the session
 // declares: it refuses to go deeper than maxDepth, and reports whether the
-// function must recover a panic itself (see leaveFunc).
+// function must recover a panic itself (see leaveFunc). Called from
+// compiled code on a goroutine of its own (a session device's operation
+// or parameter, a library's callback), the outermost function takes a
+// share of the gate (see gate) for as long as it runs.
 func (s *Session) enterFunc() bool {
 	id := goid.Get()
 	v, ok := depths.Load(id)
 	if !ok {
-		v = new(int)
+		v = &callDepth{}
 		depths.Store(id, v)
 	}
-	n := v.(*int)
-	if *n >= maxDepth {
+	d := v.(*callDepth)
+	if d.n >= maxDepth {
 		panic(fmt.Errorf("functions called %d deep: a function that calls itself without end?", maxDepth))
 	}
-	*n++
-	return !s.recovers()
+	mustRecover := !s.recovers()
+	if d.n == 0 && s.foreign(id) {
+		d.leave = s.gate.enter()
+	}
+	d.n++
+	return mustRecover
+}
+
+// foreign reports a goroutine that runs interpreted code without a share
+// of the gate and outside any evaluation: one that compiled code started.
+func (s *Session) foreign(id int64) bool {
+	if id == s.evalGID.Load() {
+		return false
+	}
+	if _, held := s.gate.readers.Load(id); held {
+		return false
+	}
+	// An evaluation's own goroutine, as when a declaration runs init():
+	// it holds the gate already.
+	buf := make([]byte, 16<<10)
+	return !strings.Contains(string(buf[:runtime.Stack(buf, false)]), "yaegi/interp.(*Interpreter).Eval")
 }
 
 // exitFunc is _fx_, deferred by every function of the session that runs
@@ -56,9 +88,12 @@ func (s *Session) enterFunc() bool {
 func exitFunc() {
 	id := goid.Get()
 	if v, ok := depths.Load(id); ok {
-		n := v.(*int)
-		if *n--; *n <= 0 {
+		d := v.(*callDepth)
+		if d.n--; d.n <= 0 {
 			depths.Delete(id)
+			if d.leave != nil {
+				d.leave()
+			}
 		}
 	}
 }
