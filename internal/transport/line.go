@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -25,19 +24,7 @@ type Line struct {
 	cfg  config
 
 	sem  chan struct{} // held for one exchange; a channel so waiting honours ctx
-	conn lineConn      // nil when closed; only touched holding sem
-}
-
-// lineConn is a connection with a bufio reader and the deadline/cancel
-// mechanics of its kind.
-type lineConn interface {
-	write(p []byte) error
-	reader() *bufio.Reader
-	// arm applies the exchange's deadline and makes ctx's cancel abort a
-	// blocked read or write; the returned func disarms it.
-	arm(ctx context.Context, deadline time.Time) (disarm func() bool)
-	discardInput()
-	Close() error
+	conn conn          // nil when closed; only touched holding sem
 }
 
 // NewLine checks addr (tcp://host:port or serial:///dev/ttyX?baud=N) and
@@ -118,7 +105,7 @@ func (l *Line) exchange(ctx context.Context, cmd string, reply bool) (string, er
 func (l *Line) once(ctx context.Context, cmd string, reply bool) (ans string, got int, err error) {
 	deadline := time.Now().Add(l.cfg.timeout)
 	if l.conn == nil {
-		if l.conn, err = l.dial(ctx, deadline); err != nil {
+		if l.conn, err = dial(ctx, l.ep, &serial.Mode{BaudRate: l.cfg.baud}, deadline, &l.cfg, l.addr); err != nil {
 			return "", 0, err
 		}
 	}
@@ -160,24 +147,6 @@ func readLine(r *bufio.Reader, term string, limit time.Duration) (string, int, e
 	}
 }
 
-func (l *Line) dial(ctx context.Context, deadline time.Time) (lineConn, error) {
-	if l.ep.scheme == "serial" {
-		p, err := serial.Open(l.ep.path, &serial.Mode{BaudRate: l.cfg.baud})
-		if err != nil {
-			return nil, serialErr(err)
-		}
-		l.cfg.debug(l.addr, "serial port open", "baud", l.cfg.baud)
-		return &serialConn{port: p, r: bufio.NewReader(serialReader{p: p})}, nil
-	}
-	d := net.Dialer{Deadline: deadline}
-	c, err := d.DialContext(ctx, "tcp", l.ep.host)
-	if err != nil {
-		return nil, err
-	}
-	l.cfg.debug(l.addr, "connected")
-	return &tcpConn{c: c, r: bufio.NewReader(c)}, nil
-}
-
 func (l *Line) drop() {
 	if l.conn != nil {
 		l.conn.Close()
@@ -188,77 +157,4 @@ func (l *Line) drop() {
 func (l *Line) fail(ctx context.Context, op string, err error) error {
 	kind, hint := classify(ctx, err, l.cfg.timeout)
 	return &Error{Addr: l.addr, Op: op, Err: kind, Hint: hint}
-}
-
-// serialErr maps go.bug.st/serial's errors onto ours.
-func serialErr(err error) error {
-	var pe *serial.PortError
-	if errors.As(err, &pe) {
-		switch pe.Code() {
-		case serial.PortNotFound:
-			return ErrNoPort
-		case serial.PortClosed:
-			return ErrDropped
-		}
-	}
-	return err
-}
-
-// aLongTimeAgo is a deadline in the past: setting it wakes a blocked read.
-var aLongTimeAgo = time.Unix(1, 0)
-
-type tcpConn struct {
-	c net.Conn
-	r *bufio.Reader
-}
-
-func (t *tcpConn) write(p []byte) error  { _, err := t.c.Write(p); return err }
-func (t *tcpConn) reader() *bufio.Reader { return t.r }
-func (t *tcpConn) Close() error          { return t.c.Close() }
-func (t *tcpConn) discardInput()         { t.r.Discard(t.r.Buffered()) }
-func (t *tcpConn) arm(ctx context.Context, deadline time.Time) func() bool {
-	t.c.SetDeadline(deadline)
-	return context.AfterFunc(ctx, func() { t.c.SetDeadline(aLongTimeAgo) })
-}
-
-// serialConn is a serial port. go.bug.st/serial has read timeouts but no
-// deadlines; serialReader turns the exchange's deadline into them, and a
-// cancel closes the port (its pending read returns at once).
-type serialConn struct {
-	port serial.Port
-	r    *bufio.Reader
-}
-
-type serialReader struct {
-	p        serial.Port
-	deadline *time.Time
-}
-
-func (s *serialConn) write(p []byte) error  { _, err := s.port.Write(p); return serialErr(err) }
-func (s *serialConn) reader() *bufio.Reader { return s.r }
-func (s *serialConn) Close() error          { return s.port.Close() }
-
-// discardInput drops what arrived unasked (a late reply to a query that
-// timed out), so it is not read as the next reply.
-func (s *serialConn) discardInput() {
-	s.r.Discard(s.r.Buffered())
-	s.port.ResetInputBuffer()
-}
-
-func (s *serialConn) arm(ctx context.Context, deadline time.Time) func() bool {
-	s.r.Reset(serialReader{p: s.port, deadline: &deadline})
-	return context.AfterFunc(ctx, func() { s.port.Close() })
-}
-
-func (r serialReader) Read(p []byte) (int, error) {
-	for {
-		if r.deadline == nil || !time.Now().Before(*r.deadline) {
-			return 0, timeoutError{}
-		}
-		r.p.SetReadTimeout(time.Until(*r.deadline))
-		n, err := r.p.Read(p)
-		if n > 0 || err != nil {
-			return n, serialErr(err)
-		}
-	}
 }

@@ -7,27 +7,28 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/simonvetter/modbus"
+	"go.bug.st/serial"
 )
 
 // Modbus is a Modbus TCP or RTU client: coils, discrete inputs, holding
 // and input registers, and typed values (Register) over them. One request
-// runs at a time. simonvetter/modbus, which speaks the protocol, takes no
-// context, so each request runs on a goroutine of its own: a cancel returns
-// at once and leaves that connection to be closed when the request ends
-// (by its reply or its time limit). Over TCP the next request opens a new
-// connection at once; on a serial line (RTU) it waits for the abandoned
-// request to end, since the line carries one request at a time.
+// runs at a time. The framing is this package's own (modbus_frame.go), on
+// the same connections as the line protocol: a cancel interrupts the
+// pending read at once (a deadline in the past over TCP, closing the port
+// on a serial line), and the connection is closed, as after any failure
+// other than a Modbus exception; the next request connects again.
 type Modbus struct {
 	addr string
 	ep   endpoint
 	cfg  config
 
-	sem    chan struct{}        // one request at a time; a channel so waiting honours ctx
-	client *modbus.ModbusClient // nil when closed; only touched holding sem
-	// busy, on RTU, is closed when an abandoned request has ended; nil
-	// when none is pending.
-	busy chan struct{}
+	sem  chan struct{} // one request at a time; a channel so waiting honours ctx
+	conn conn          // nil when closed; only touched holding sem
+	txn  uint16        // the last MBAP transaction id (TCP)
+	// quiet, on RTU, is when the line last fell silent: the next request
+	// waits the inter-frame gap (t3.5) from there.
+	quiet time.Time
+	buf   []byte // the request frame, reused; only touched holding sem
 }
 
 // NewModbus checks addr (tcp://host:port or rtu:///dev/ttyX?baud=N) and
@@ -54,36 +55,31 @@ func (m *Modbus) Addr() string { return m.addr }
 func (m *Modbus) Close() error {
 	m.sem <- struct{}{}
 	defer func() { <-m.sem }()
-	if m.client != nil {
-		m.client.Close()
-		m.client = nil
-	}
+	m.drop()
 	return nil
 }
 
 // ReadCoils reads n coils from addr.
 func (m *Modbus) ReadCoils(ctx context.Context, addr, n uint16) ([]bool, error) {
-	v, err := m.do(ctx, fmt.Sprintf("read %d coils at %d", n, addr), func(c *modbus.ModbusClient) (any, error) {
-		return c.ReadCoils(addr, n)
-	})
-	bits, _ := v.([]bool)
-	return bits, err
+	data, err := m.do(ctx, request{fc: fcReadCoils, addr: addr, n: n})
+	if err != nil {
+		return nil, err
+	}
+	return unpackBits(data, n), nil
 }
 
 // ReadDiscreteInputs reads n discrete inputs from addr.
 func (m *Modbus) ReadDiscreteInputs(ctx context.Context, addr, n uint16) ([]bool, error) {
-	v, err := m.do(ctx, fmt.Sprintf("read %d discrete inputs at %d", n, addr), func(c *modbus.ModbusClient) (any, error) {
-		return c.ReadDiscreteInputs(addr, n)
-	})
-	bits, _ := v.([]bool)
-	return bits, err
+	data, err := m.do(ctx, request{fc: fcReadDiscreteInputs, addr: addr, n: n})
+	if err != nil {
+		return nil, err
+	}
+	return unpackBits(data, n), nil
 }
 
 // WriteCoil sets one coil.
 func (m *Modbus) WriteCoil(ctx context.Context, addr uint16, on bool) error {
-	_, err := m.do(ctx, fmt.Sprintf("write coil %d = %v", addr, on), func(c *modbus.ModbusClient) (any, error) {
-		return nil, c.WriteCoil(addr, on)
-	})
+	_, err := m.do(ctx, request{fc: fcWriteCoil, addr: addr, n: 1, on: on})
 	return err
 }
 
@@ -104,208 +100,182 @@ func (t Table) String() string {
 
 // ReadRegisters reads n raw 16-bit registers from a table.
 func (m *Modbus) ReadRegisters(ctx context.Context, t Table, addr, n uint16) ([]uint16, error) {
-	kind := modbus.HOLDING_REGISTER
+	fc := byte(fcReadHolding)
 	if t == Input {
-		kind = modbus.INPUT_REGISTER
+		fc = fcReadInput
 	}
-	v, err := m.do(ctx, fmt.Sprintf("read %d %s registers at %d", n, t, addr), func(c *modbus.ModbusClient) (any, error) {
-		return c.ReadRegisters(addr, n, kind)
-	})
-	words, _ := v.([]uint16)
-	return words, err
+	data, err := m.do(ctx, request{fc: fc, addr: addr, n: n})
+	if err != nil {
+		return nil, err
+	}
+	words := make([]uint16, n)
+	for i := range words {
+		words[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
+	}
+	return words, nil
 }
 
 // WriteRegisters writes raw 16-bit holding registers from addr on (one
 // register with function code 6, more with 16).
 func (m *Modbus) WriteRegisters(ctx context.Context, addr uint16, v ...uint16) error {
-	_, err := m.do(ctx, fmt.Sprintf("write %d holding registers at %d", len(v), addr), func(c *modbus.ModbusClient) (any, error) {
-		if len(v) == 1 {
-			return nil, c.WriteRegister(addr, v[0])
-		}
-		return nil, c.WriteRegisters(addr, v)
-	})
+	fc := byte(fcWriteRegisters)
+	if len(v) == 1 {
+		fc = fcWriteRegister
+	}
+	_, err := m.do(ctx, request{fc: fc, addr: addr, n: uint16(len(v)), words: v})
 	return err
 }
 
-// request is one Modbus request; its result travels back with it, never
-// through a variable the caller shares (a cancelled caller is gone).
-type request func(*modbus.ModbusClient) (any, error)
-
-// do runs one request, connecting first if needed.
-func (m *Modbus) do(ctx context.Context, op string, f request) (any, error) {
+// do runs one request, connecting first if needed, and returns the reply's
+// data (what follows the function code, checked against the request).
+func (m *Modbus) do(ctx context.Context, req request) ([]byte, error) {
+	if err := req.check(); err != nil {
+		return nil, &Error{Addr: m.addr, Op: req.String(), Err: err}
+	}
 	select {
 	case m.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, m.fail(ctx, op, ctx.Err())
+		return nil, m.fail(ctx, req, ctx.Err())
 	}
-	held := true
-	defer func() {
-		if held {
-			<-m.sem
-		}
-	}()
-	if err := m.waitAbandoned(ctx); err != nil {
-		return nil, m.fail(ctx, op, err)
-	}
+	defer func() { <-m.sem }()
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
-		reused := m.client != nil
-		v, err := m.run(ctx, f)
+		reused := m.conn != nil
+		data, err := m.once(ctx, req)
 		if err == nil {
-			m.cfg.debug(m.addr, "modbus", "op", op, "took", time.Since(start))
-			return v, nil
+			if l := m.cfg.debugLogger(); l != nil {
+				l.Debug("modbus", "addr", m.addr, "op", req.String(), "took", time.Since(start))
+			}
+			return data, nil
+		}
+		if !isException(err) {
+			m.drop()
 		}
 		if ctx.Err() == nil && reused && attempt == 0 && peerGone(err) {
 			m.cfg.debug(m.addr, "connection found dead; reconnecting", "err", err)
 			continue
 		}
-		e := m.fail(ctx, op, err)
-		m.cfg.debug(m.addr, "modbus failed", "op", op, "err", e, "took", time.Since(start))
+		e := m.fail(ctx, req, err)
+		m.cfg.debug(m.addr, "modbus failed", "op", req.String(), "err", e, "took", time.Since(start))
 		return nil, e
 	}
 }
 
-// run connects if needed and runs f, on a goroutine of its own when ctx
-// can be cancelled so that a cancel returns at once. The connection is
-// kept after a success or a Modbus exception, closed after anything else;
-// a cancelled request closes it when it ends.
-func (m *Modbus) run(ctx context.Context, f request) (any, error) {
-	c := m.client
-	m.client = nil // this request owns it now
-	type result struct {
-		c   *modbus.ModbusClient
-		v   any
-		err error
-	}
-	work := func() (r result) {
-		r.c = c
-		if r.c == nil {
-			if r.c, r.err = m.open(); r.err != nil {
-				return r
-			}
+// once runs one request on the current connection, connecting first if
+// there is none.
+func (m *Modbus) once(ctx context.Context, req request) ([]byte, error) {
+	deadline := time.Now().Add(m.cfg.timeout)
+	rtu := m.ep.scheme == "rtu"
+	if m.conn == nil {
+		mode := &serial.Mode{BaudRate: m.cfg.baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.TwoStopBits}
+		c, err := dial(ctx, m.ep, mode, deadline, &m.cfg, m.addr)
+		if err != nil {
+			return nil, err
 		}
-		r.v, r.err = f(r.c)
-		return r
+		m.conn = c
 	}
-	if ctx.Done() == nil {
-		r := work()
-		m.keep(r.c, r.err)
-		return r.v, r.err
-	}
-	done := make(chan result, 1)
-	go func() { done <- work() }()
-	select {
-	case r := <-done:
-		m.keep(r.c, r.err)
-		return r.v, r.err
-	case <-ctx.Done():
-		ended := make(chan struct{})
-		if m.ep.scheme == "rtu" {
-			m.busy = ended
+	c := m.conn
+	disarm := c.arm(ctx, deadline)
+	defer disarm()
+	c.discardInput()
+	if rtu {
+		// The spec's silent interval between frames.
+		if wait := time.Until(m.quiet.Add(interFrameGap(m.cfg.baud))); wait > 0 {
+			time.Sleep(wait)
 		}
-		go func() {
-			if r := <-done; r.c != nil {
-				r.c.Close()
-			}
-			close(ended)
-		}()
-		return nil, ctx.Err()
+		m.buf = req.rtuFrame(m.buf[:0], m.cfg.unitID)
+	} else {
+		m.txn++
+		m.buf = req.tcpFrame(m.buf[:0], m.txn, m.cfg.unitID)
 	}
-}
-
-func (m *Modbus) keep(c *modbus.ModbusClient, err error) {
-	if c == nil {
-		return
+	if err := c.write(m.buf); err != nil {
+		return nil, err
 	}
-	if err == nil || isException(err) {
-		m.client = c
-		return
+	var pdu []byte
+	var err error
+	if rtu {
+		pdu, err = readRTU(c.reader(), m.cfg.unitID)
+		m.quiet = time.Now()
+	} else {
+		pdu, err = readTCP(c.reader(), m.txn, m.cfg.unitID)
 	}
-	c.Close()
-}
-
-// waitAbandoned waits, on RTU, for a cancelled request still on the line.
-func (m *Modbus) waitAbandoned(ctx context.Context) error {
-	if m.busy == nil {
-		return nil
-	}
-	select {
-	case <-m.busy:
-		m.busy = nil
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// open connects; it only reads the configuration, so it may run on the
-// request's goroutine.
-func (m *Modbus) open() (*modbus.ModbusClient, error) {
-	url := "tcp://" + m.ep.host
-	if m.ep.scheme == "rtu" {
-		url = "rtu://" + m.ep.path
-	}
-	c, err := modbus.NewClient(&modbus.ClientConfiguration{
-		URL:     url,
-		Speed:   uint(m.cfg.baud),
-		Timeout: m.cfg.timeout,
-		// The library logs retries and protocol oddities; keep them at
-		// debug with ours, never on the terminal.
-		Logger: slog.NewLogLogger(m.cfg.log().Handler(), slog.LevelDebug),
-	})
 	if err != nil {
 		return nil, err
 	}
-	if err := c.SetUnitId(m.cfg.unitID); err != nil {
-		return nil, err
-	}
-	if err := c.Open(); err != nil {
-		return nil, err
-	}
-	m.cfg.debug(m.addr, "modbus connected")
-	return c, nil
+	return req.parse(pdu)
 }
 
-func (m *Modbus) fail(ctx context.Context, op string, err error) error {
+func (m *Modbus) drop() {
+	if m.conn != nil {
+		m.conn.Close()
+		m.conn = nil
+	}
+}
+
+func (m *Modbus) fail(ctx context.Context, req request, err error) error {
 	var kind error
 	var hint string
 	switch {
 	case isException(err):
 		kind, hint = err, exceptionHint(err)
-	case errors.Is(err, modbus.ErrRequestTimedOut):
-		kind, hint = classify(ctx, timeoutError{m.cfg.timeout}, m.cfg.timeout)
-	case errors.Is(err, modbus.ErrProtocolError), errors.Is(err, modbus.ErrBadCRC),
-		errors.Is(err, modbus.ErrBadUnitId), errors.Is(err, modbus.ErrShortFrame):
-		kind, _ = classify(ctx, replyError{"bad reply: " + err.Error()}, m.cfg.timeout)
+	case errors.Is(err, ErrReply):
+		kind, _ = classify(ctx, err, m.cfg.timeout)
 		hint = "check the baud rate, parity and unit id"
 	default:
 		kind, hint = classify(ctx, err, m.cfg.timeout)
 	}
-	return &Error{Addr: m.addr, Op: op, Err: kind, Hint: hint}
+	return &Error{Addr: m.addr, Op: req.String(), Err: kind, Hint: hint}
 }
 
-// isException reports a Modbus exception: the server answered, refusing.
-// The connection is fine.
-func isException(err error) bool {
-	for _, e := range []error{modbus.ErrIllegalFunction, modbus.ErrIllegalDataAddress,
-		modbus.ErrIllegalDataValue, modbus.ErrServerDeviceFailure, modbus.ErrAcknowledge,
-		modbus.ErrServerDeviceBusy, modbus.ErrMemoryParityError, modbus.ErrGWPathUnavailable,
-		modbus.ErrGWTargetFailedToRespond} {
-		if errors.Is(err, e) {
-			return true
-		}
+// Exception is a Modbus exception: the device answered, refusing the
+// request (the code's meaning is in the Modbus application protocol
+// specification, section 7). The connection is fine.
+type Exception uint8
+
+var exceptionNames = map[Exception]string{
+	1:  "illegal function",
+	2:  "illegal data address",
+	3:  "illegal data value",
+	4:  "server device failure",
+	5:  "request acknowledged",
+	6:  "server device busy",
+	8:  "memory parity error",
+	10: "gateway path unavailable",
+	11: "gateway target device failed to respond",
+}
+
+func (e Exception) Error() string {
+	if s, ok := exceptionNames[e]; ok {
+		return s
 	}
-	return false
+	return fmt.Sprintf("exception %d", uint8(e))
+}
+
+func isException(err error) bool {
+	var e Exception
+	return errors.As(err, &e)
 }
 
 func exceptionHint(err error) string {
-	switch {
-	case errors.Is(err, modbus.ErrIllegalDataAddress):
+	var e Exception
+	errors.As(err, &e)
+	switch e {
+	case 2:
 		return "the device has no such address; check the register map"
-	case errors.Is(err, modbus.ErrIllegalFunction):
+	case 1:
 		return "the device does not support this request on this table"
-	case errors.Is(err, modbus.ErrGWTargetFailedToRespond):
+	case 11:
 		return "the gateway got no answer; check the unit id"
 	}
 	return ""
+}
+
+// debugLogger is the logger when debug logging is on, else nil: callers
+// build a record's arguments only when it will be written.
+func (c *config) debugLogger() *slog.Logger {
+	l := c.log()
+	if !l.Enabled(context.Background(), slog.LevelDebug) {
+		return nil
+	}
+	return l
 }

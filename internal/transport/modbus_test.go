@@ -260,3 +260,26 @@ func TestModbusCancelReturnsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// A request the protocol cannot carry is refused before anything is sent,
+// saying what to do.
+func TestModbusRequestTooLarge(t *testing.T) {
+	_, addr := modbusServers()["tcp"](t)
+	m := newModbus(t, addr)
+	ctx := context.Background()
+	_, err := m.ReadRegisters(ctx, transport.Holding, 0, 126)
+	want := addr + ": read 126 holding registers at 0: one request carries 1 to 125 of these, not 126; split it"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v;\nwant  %s", err, want)
+	}
+	if err := m.WriteRegisters(ctx, 0, make([]uint16, 124)...); err == nil || !strings.Contains(err.Error(), "1 to 123 of these, not 124") {
+		t.Fatalf("writing 124 registers: %v", err)
+	}
+	// Requests within the limits go through.
+	if _, err := m.ReadCoils(ctx, 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.WriteRegisters(ctx, 0, make([]uint16, 100)...); err != nil {
+		t.Fatal(err)
+	}
+}
