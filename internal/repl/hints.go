@@ -171,6 +171,10 @@ func (s *Session) helpNamed(src string, x any) {
 // prelude or the session, its doc.
 func (s *Session) helpFunc(w io.Writer, src string, v reflect.Value) {
 	if _, ok := s.preludeFuncs()[src]; ok && !strings.HasPrefix(src, "_") {
+		if line, ok := scanHelp[src]; ok {
+			fmt.Fprintln(w, line)
+			return
+		}
 		fmt.Fprintf(w, "%s: %s\n", src, v.Type())
 		for _, line := range strings.Split(helpText, "\n") {
 			if strings.HasPrefix(strings.TrimSpace(line), src+"(") {

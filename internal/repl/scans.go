@@ -45,6 +45,32 @@ func (s *Session) scanNames() map[string]reflect.Value {
 	}
 }
 
+// scanHelp is help(x)'s line for each scan name: how it is called and
+// what it does, as the README's table of scans says (the Go signature
+// only says any).
+var scanHelp = map[string]string{
+	"scan":        "scan(param, start, stop, n, measures...): n points from start to stop, both included",
+	"ascan":       "ascan(motor, start, stop, intervals, measures...): SPEC's ascan, intervals+1 points",
+	"dscan":       "dscan(motor, from, to, intervals, measures...): relative to where the motor is, back there at the end",
+	"mesh":        "mesh(grid(m1, start, stop, n), grid(m2, ...), measures...): every combination, the first axis slowest",
+	"grid":        "grid(motor, start, stop, n): an axis of a mesh",
+	"lscan":       "lscan(param, points, measures...): the points given (linspace, arange or a list)",
+	"focus":       "focus(motor, start, stop, n, measure): where the measure peaks; moves there",
+	"measure":     "measure(\"name\", f): a measure of a scan from a function of the session returning a number",
+	"count":       "count(counter, t): a measure that counts the counter for t (10 * q.MS) at each point",
+	"frameMean":   "frameMean(camera): a measure: each frame written as a TIFF, its mean in the table",
+	"goBack":      "goBack(true): among a scan's measures, move the axes back at the end",
+	"includeLast": "includeLast(false): among a scan's measures, leave out the stop point",
+	"linspace":    "linspace(start, stop, n): n points from start to stop, both included",
+	"arange":      "arange(start, stop, step): points from start in steps of step, stop excluded",
+	"datadir":     "datadir() is where runs go; datadir(\"DIR\") sends the next runs there",
+	"acquire":     "acquire(\"name\", darks(...), flats(...), projections(...)): acquisitions in order, in one run",
+	"acquisition": "acquisition(camera, \"name\", n): n frames",
+	"darks":       "darks(camera, shutter, n): n frames with the shutter closed",
+	"flats":       "flats(camera, shutter, motor, out, n): n frames with the sample moved out to out, then back",
+	"projections": "projections(camera, shutter, rotation, n, span): n frames turning through span",
+}
+
 func mustPoints(f func(a, b any, n int) (scans.Points, error)) func(a, b any, n int) scans.Points {
 	return func(a, b any, n int) scans.Points {
 		p, err := f(a, b, n)
