@@ -23,11 +23,51 @@ const EnvSessionsDir = "CONCERT_SESSIONS_DIR"
 // error positions read bundled/tutorial.go:3:1.
 const BundledPrefix = "bundled/"
 
-// NotFoundError says that no session has the name.
-type NotFoundError struct{ Name string }
+// NotFoundError says that no session has the name, and which one it
+// may have been meant as.
+type NotFoundError struct {
+	Name string
+	Near string // a session whose name is one or two letters away; "" for none
+}
 
 func (e *NotFoundError) Error() string {
+	if e.Near != "" {
+		return fmt.Sprintf("no session %q; did you mean %s? (concert show lists them)", e.Name, e.Near)
+	}
 	return fmt.Sprintf("no session %q (concert show lists them)", e.Name)
+}
+
+// notFound is the error for name, with the nearest session's name.
+func (s *Store) notFound(name string) error {
+	infos, _ := s.List()
+	near, best := "", 3 // at most two edits, and fewer than the name has letters
+	for _, in := range infos {
+		if d := editDistance(name, in.Name); d < best && d < len(name) {
+			near, best = in.Name, d
+		}
+	}
+	return &NotFoundError{Name: name, Near: near}
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // ExistsError says that a session would be overwritten.
@@ -126,7 +166,7 @@ func (s *Store) Load(name string) (src []byte, path string, err error) {
 	if src, ok := s.bundled(name); ok {
 		return src, BundledPrefix + name + ".go", nil
 	}
-	return nil, "", &NotFoundError{Name: name}
+	return nil, "", s.notFound(name)
 }
 
 func (s *Store) bundled(name string) ([]byte, bool) {
@@ -329,7 +369,7 @@ func (s *Store) userPath(name string) (string, error) {
 		if _, ok := s.bundled(name); ok {
 			return "", &BundledError{Name: name}
 		}
-		return "", &NotFoundError{Name: name}
+		return "", s.notFound(name)
 	}
 	return p, nil
 }
