@@ -26,7 +26,7 @@ testdeps: ## install (root, Debian) or build what the integration tests need: so
 test: lint testdeps ## gofmt, go vet, then every test with the race detector, the real-server ones included
 	$(GO) test -race -count=1 ./...
 
-bench: ## Go benchmarks, then the side-by-side table against Python asyncio (under 5 minutes)
+bench: ## Go benchmarks, then the side-by-side table against Python asyncio (several minutes; CONCERT_SRC=dir adds Concert)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/...
 	$(GO) run ./bench/compare
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,4 +83,62 @@ func benchEmergencyStopFromSession(b *testing.B, nTasks, nMotors int) {
 	b.ReportMetric(float64(report.Microseconds())/1000/n, "report-ms")
 	b.ReportMetric(float64(reportCPU.Microseconds())/1000/n, "report-cpu-ms")
 	b.ReportMetric(float64(settled.Microseconds())/1000/n, "settled-ms")
+}
+
+// BenchmarkWaitingTaskMemory is what a task written in the session holds
+// while it waits (sleep(ctx, d)): its goroutine's stack and its heap,
+// beside a compiled task waiting on its context. A goroutine's stack is
+// at least 2 KB and doubles whenever more is in use; the interpreter's
+// frames put a waiting interpreted task's at 8 KB.
+func BenchmarkWaitingTaskMemory(b *testing.B) {
+	b.Run("interpreted", func(b *testing.B) {
+		benchWaitingTaskMemory(b, `f := func(ctx context.Context) error { return sleep(ctx, time.Hour) }`)
+	})
+	b.Run("compiled", func(b *testing.B) { benchWaitingTaskMemory(b, "") })
+}
+
+func benchWaitingTaskMemory(b *testing.B, src string) {
+	b.Cleanup(logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil))
+	s, err := NewSession(Options{Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 5000
+	var stack, heap float64
+	for b.Loop() {
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		if src == "" {
+			for range n {
+				tasks.Start(func(ctx context.Context) { <-ctx.Done() })
+			}
+		} else if err := s.Run(fmt.Sprintf("%s\nfor i := 0; i < %d; i++ { start(f) }", src, n), ""); err != nil {
+			b.Fatal(err)
+		}
+		waitWaiting(b, n)
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		stack += float64(m1.StackInuse) - float64(m0.StackInuse)
+		heap += float64(m1.HeapInuse) - float64(m0.HeapInuse)
+		tasks.Default.CancelAll(tasks.ErrShutdown)
+		if err := tasks.Default.Wait(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(stack/float64(b.N*n), "stack-B/task")
+	b.ReportMetric(heap/float64(b.N*n), "heap-B/task")
+}
+
+// waitWaiting waits until n goroutines wait on a channel: every task's
+// function has started and reached its wait.
+func waitWaiting(b *testing.B, n int) {
+	buf := make([]byte, 64<<20)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		k := runtime.Stack(buf, true)
+		if all := string(buf[:k]); strings.Count(all, "[select")+strings.Count(all, "[chan receive") >= n {
+			return
+		}
+	}
+	b.Fatalf("fewer than %d tasks waiting after a minute", n)
 }
