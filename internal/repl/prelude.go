@@ -410,8 +410,28 @@ func packagesHelp() string {
 	var b strings.Builder
 	for _, p := range prelude.Packages {
 		if p.Doc != "" {
-			fmt.Fprintf(&b, "  %-20s %s\n", p.Name, p.Doc)
+			fmt.Fprintf(&b, "  %-20s %s\n", p.Name, wrapHelp(p.Doc, 23, 80))
 		}
+	}
+	return b.String()
+}
+
+// wrapHelp breaks text at spaces into lines that end by column width,
+// the lines after the first indented by indent columns, so that help()
+// reads on an 80-column terminal instead of breaking words at its edge.
+func wrapHelp(text string, indent, width int) string {
+	var b strings.Builder
+	col := indent
+	for i, word := range strings.Fields(text) {
+		if i > 0 && col+1+len(word) > width {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			col = indent
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += len(word)
 	}
 	return b.String()
 }
