@@ -2,6 +2,7 @@ package scans
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/devices/q"
@@ -271,6 +272,11 @@ func split(kind string, items []any) ([]*Measure, Option, error) {
 		m, err := toMeasure(it, i+1)
 		if err != nil {
 			return nil, opt, fmt.Errorf("%s: %w", kind, err)
+		}
+		if slices.ContainsFunc(ms, func(o *Measure) bool { return o.name == m.name }) {
+			// Two columns of one name: the table and points.csv could
+			// not tell them apart, and a counter would count twice.
+			return nil, opt, fmt.Errorf("%s: %s is given twice; give each measure once (name a function's measure apart)", kind, m.name)
 		}
 		ms = append(ms, m)
 	}

@@ -290,6 +290,20 @@ func TestMeshRefusesAnAxisTwice(t *testing.T) {
 	}
 }
 
+// A measure given twice is refused before anything moves: its two
+// columns would have one name, and a counter would count twice a point.
+func TestScanRefusesAMeasureTwice(t *testing.T) {
+	dir, m := setup(t, "sm10")
+	det := counters.NewDummy("sdet10")
+	_, err := await(t, Ascan(m, 0*q.MM, 1*q.MM, 2, det, Count(det, 10*q.MS)))
+	if err == nil || err.Error() != "ascan: sdet10.counts is given twice; give each measure once (name a function's measure apart)" {
+		t.Fatalf("ascan with det twice: %v", err)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(dir, "run_*")); len(runs) != 0 {
+		t.Errorf("the refused ascan wrote %v", runs)
+	}
+}
+
 func TestListScanAndFocus(t *testing.T) {
 	_, m := setup(t, "sm5")
 	pts, err := Linspace(0*q.MM, 1*q.MM, 3)
