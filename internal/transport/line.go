@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.bug.st/serial"
@@ -25,6 +24,7 @@ type Line struct {
 
 	sem  chan struct{} // held for one exchange; a channel so waiting honours ctx
 	conn conn          // nil when closed; only touched holding sem
+	out  []byte        // the command line being sent, reused; only touched holding sem
 }
 
 // NewLine checks addr (tcp://host:port or serial:///dev/ttyX?baud=N) and
@@ -71,14 +71,10 @@ func (l *Line) Close() error {
 }
 
 func (l *Line) exchange(ctx context.Context, cmd string, reply bool) (string, error) {
-	op := "write " + strconv.Quote(cmd)
-	if reply {
-		op = "query " + strconv.Quote(cmd)
-	}
 	select {
 	case l.sem <- struct{}{}:
 	case <-ctx.Done():
-		return "", l.fail(ctx, op, ctx.Err())
+		return "", l.fail(ctx, cmd, reply, ctx.Err())
 	}
 	defer func() { <-l.sem }()
 	start := time.Now()
@@ -86,7 +82,9 @@ func (l *Line) exchange(ctx context.Context, cmd string, reply bool) (string, er
 		reused := l.conn != nil
 		ans, got, err := l.once(ctx, cmd, reply)
 		if err == nil {
-			l.cfg.debug(l.addr, "exchange", "cmd", cmd, "reply", ans, "took", time.Since(start))
+			if log := l.cfg.debugLogger(); log != nil {
+				log.Debug("exchange", "addr", l.addr, "cmd", cmd, "reply", ans, "took", time.Since(start))
+			}
 			return ans, nil
 		}
 		l.drop()
@@ -94,7 +92,7 @@ func (l *Line) exchange(ctx context.Context, cmd string, reply bool) (string, er
 			l.cfg.debug(l.addr, "connection found dead; reconnecting", "err", err)
 			continue
 		}
-		e := l.fail(ctx, op, err)
+		e := l.fail(ctx, cmd, reply, err)
 		l.cfg.debug(l.addr, "exchange failed", "cmd", cmd, "err", e, "took", time.Since(start))
 		return "", e
 	}
@@ -113,7 +111,8 @@ func (l *Line) once(ctx context.Context, cmd string, reply bool) (ans string, go
 	disarm := c.arm(ctx, deadline)
 	defer disarm()
 	c.discardInput()
-	if err := c.write([]byte(cmd + l.cfg.terminator)); err != nil {
+	l.out = append(append(l.out[:0], cmd...), l.cfg.terminator...)
+	if err := c.write(l.out); err != nil {
 		return "", 0, err
 	}
 	if !reply {
@@ -122,17 +121,34 @@ func (l *Line) once(ctx context.Context, cmd string, reply bool) (ans string, go
 	return readLine(c.reader(), l.cfg.terminator, l.cfg.timeout)
 }
 
+// trimReply drops the terminator, a "\r" before it, and surrounding white
+// space.
+func trimReply(line []byte, term string) string {
+	return string(bytes.TrimSpace(bytes.TrimSuffix(line[:len(line)-len(term)], []byte("\r"))))
+}
+
 // readLine reads up to and including term.
 func readLine(r *bufio.Reader, term string, limit time.Duration) (string, int, error) {
 	last := term[len(term)-1]
-	var buf []byte
+	line, err := r.ReadSlice(last)
+	if err == nil && bytes.HasSuffix(line, []byte(term)) {
+		return trimReply(line, term), len(line), nil // the whole reply at once, as usual
+	}
+	if len(line) == 0 && err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		return "", 0, err
+	}
+	return readLineRest(r, term, limit, append([]byte(nil), line...))
+}
+
+// readLineRest reads the rest of a reply that came in pieces.
+func readLineRest(r *bufio.Reader, term string, limit time.Duration, buf []byte) (string, int, error) {
+	last := term[len(term)-1]
 	for {
+		if bytes.HasSuffix(buf, []byte(term)) {
+			return trimReply(buf, term), len(buf), nil
+		}
 		chunk, err := r.ReadSlice(last)
 		buf = append(buf, chunk...)
-		if err == nil && bytes.HasSuffix(buf, []byte(term)) {
-			s := strings.TrimSuffix(string(buf[:len(buf)-len(term)]), "\r")
-			return strings.TrimSpace(s), len(buf), nil
-		}
 		if err == nil || errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
@@ -154,7 +170,11 @@ func (l *Line) drop() {
 	}
 }
 
-func (l *Line) fail(ctx context.Context, op string, err error) error {
+func (l *Line) fail(ctx context.Context, cmd string, reply bool, err error) error {
+	op := "write " + strconv.Quote(cmd)
+	if reply {
+		op = "query " + strconv.Quote(cmd)
+	}
 	kind, hint := classify(ctx, err, l.cfg.timeout)
 	return &Error{Addr: l.addr, Op: op, Err: kind, Hint: hint}
 }
