@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/concert-go/concert/internal/prelude"
+	"github.com/concert-go/concert/internal/repl"
 	"github.com/concert-go/concert/internal/store"
 )
 
@@ -64,6 +65,8 @@ func (o *initOptions) run() error {
 	if err != nil {
 		return err
 	}
+	_, was, _ := st.Load(o.name)
+	hidesBundled := !replacing && strings.HasPrefix(was, store.BundledPrefix)
 	if err := st.Write(o.name, src, o.force); err != nil {
 		if errors.As(err, new(*store.ExistsError)) {
 			return fmt.Errorf("%w; --force replaces it", err)
@@ -74,6 +77,9 @@ func (o *initOptions) run() error {
 	o.note("Created session %s at %s; edit it with: concert edit %s", o.name, p, o.name)
 	if replacing {
 		o.noteReplaced(o.name)
+	}
+	if hidesBundled {
+		o.note("It hides the bundled session %s; concert rm %s brings that back", o.name, o.name)
 	}
 	return nil
 }
@@ -111,6 +117,9 @@ func sessionTemplate(name string, imports []string) ([]byte, error) {
 		imp = strings.TrimSpace(imp)
 		if imp == "" || strings.ContainsAny(imp, " \t\"'`\\") {
 			return nil, usageErrorf("--imports: %q is not an import path such as encoding/json", imp)
+		}
+		if !repl.Importable(imp) {
+			return nil, usageErrorf("--imports: the shell has no package %q: it has the standard library and concert's own packages only", imp)
 		}
 		quoted = append(quoted, strconv.Quote(imp))
 	}
