@@ -10,7 +10,8 @@ package transport_test
 // Each b.N iteration runs both sides in turn, Go first on odd rounds and
 // Python first on even ones, N operations each, and reports per side the
 // operations per second (wall time of the loop) and the client's CPU time
-// per operation; the ratios are Go's advantage. The server is the same
+// per operation, each the median over the rounds; the ratios are Go's
+// advantage. The server is the same
 // Python process for both sides, so the wall-time ratio is bounded by how
 // fast the server answers; the CPU ratio is the clients' own cost.
 
@@ -19,6 +20,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -69,9 +71,11 @@ func pySide(b *testing.B, py string, args ...string) sideResult {
 }
 
 // sideBySide runs both sides; closeGo closes the Go client before the
-// Python side runs, so that a serial line has one client at a time.
+// Python side runs, so that a serial line has one client at a time. Each
+// figure is the median over the rounds: on a shared machine one round now
+// and then loses its time to other processes, on either side.
 func sideBySide(b *testing.B, n int, goOp func() error, closeGo func() error, py string, pyArgs ...string) {
-	var g, p sideResult
+	var g, p []sideResult
 	for i := 0; i < b.N; i++ {
 		runGo := func() {
 			r, err := goSide(n, goOp)
@@ -79,14 +83,9 @@ func sideBySide(b *testing.B, n int, goOp func() error, closeGo func() error, py
 				b.Fatal(err)
 			}
 			closeGo()
-			g.Seconds += r.Seconds
-			g.CPU += r.CPU
+			g = append(g, r)
 		}
-		runPy := func() {
-			r := pySide(b, py, pyArgs...)
-			p.Seconds += r.Seconds
-			p.CPU += r.CPU
-		}
+		runPy := func() { p = append(p, pySide(b, py, pyArgs...)) }
 		if i%2 == 0 {
 			runGo()
 			runPy()
@@ -95,13 +94,29 @@ func sideBySide(b *testing.B, n int, goOp func() error, closeGo func() error, py
 			runGo()
 		}
 	}
-	ops := float64(n * b.N)
-	b.ReportMetric(ops/g.Seconds, "go-ops/s")
-	b.ReportMetric(ops/p.Seconds, "py-ops/s")
-	b.ReportMetric(p.Seconds/g.Seconds, "speedup")
-	b.ReportMetric(g.CPU/ops*1e6, "go-cpu-us/op")
-	b.ReportMetric(p.CPU/ops*1e6, "py-cpu-us/op")
-	b.ReportMetric(p.CPU/g.CPU, "cpu-ratio")
+	gs, ps := median(g, wall), median(p, wall)
+	gc, pc := median(g, cpu), median(p, cpu)
+	b.ReportMetric(float64(n)/gs, "go-ops/s")
+	b.ReportMetric(float64(n)/ps, "py-ops/s")
+	b.ReportMetric(ps/gs, "speedup")
+	b.ReportMetric(gc/float64(n)*1e6, "go-cpu-us/op")
+	b.ReportMetric(pc/float64(n)*1e6, "py-cpu-us/op")
+	b.ReportMetric(pc/gc, "cpu-ratio")
+}
+
+func wall(r sideResult) float64 { return r.Seconds }
+func cpu(r sideResult) float64  { return r.CPU }
+
+func median(rs []sideResult, f func(sideResult) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
 func hostPort(addr string) (string, string) {
