@@ -198,12 +198,36 @@ func ParseOutline(src []byte) Outline {
 			}
 		}
 		for _, s := range p.stmts {
-			if it, ok := p.device(s, body); ok {
-				o.Devices = append(o.Devices, it)
-			}
+			o.Devices = append(o.Devices, p.devices(s, body)...)
+		}
+	}
+	for i := range o.Devices {
+		// A first line right under the description: that comment is the
+		// session's, said once.
+		if strings.TrimSpace(o.Devices[i].Doc) == o.Description {
+			o.Devices[i].Doc = ""
 		}
 	}
 	return o
+}
+
+// devices recognises the devices a statement makes: one, or one for each
+// constructor of `lower, upper := motors.NewLinear("l"), motors.NewLinear("u")`.
+func (p parsed) devices(s ast.Stmt, body []byte) []Item {
+	if a, ok := s.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Rhs) > 1 && len(a.Lhs) == len(a.Rhs) {
+		var items []Item
+		for i := range a.Rhs {
+			one := &ast.AssignStmt{Lhs: a.Lhs[i : i+1], TokPos: a.TokPos, Tok: a.Tok, Rhs: a.Rhs[i : i+1]}
+			if it, ok := p.device(one, body); ok {
+				items = append(items, it)
+			}
+		}
+		return items
+	}
+	if it, ok := p.device(s, body); ok {
+		return []Item{it}
+	}
+	return nil
 }
 
 func (p parsed) node(n any) string {
