@@ -1,12 +1,15 @@
 package transport_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -281,5 +284,38 @@ func TestModbusRequestTooLarge(t *testing.T) {
 	}
 	if err := m.WriteRegisters(ctx, 0, make([]uint16, 100)...); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Every request is logged at debug level with the address and what it
+// did, a failed one with its error; with debug off, nothing is written.
+func TestModbusLogsEveryRequestWithTheAddress(t *testing.T) {
+	_, addr := modbusServers()["tcp"](t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	logAt := func(level slog.Level) *transport.Modbus {
+		return newModbus(t, addr, transport.Logger(slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: level}))))
+	}
+	quiet := logAt(slog.LevelInfo)
+	if _, err := quiet.ReadRegisters(context.Background(), transport.Holding, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if buf.Len() != 0 {
+		t.Errorf("logged with debug off:\n%s", buf.String())
+	}
+	mu.Unlock()
+	m := logAt(slog.LevelDebug)
+	if _, err := m.ReadRegisters(context.Background(), transport.Holding, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	m.ReadRegisters(context.Background(), transport.Holding, 500, 1)
+	mu.Lock()
+	defer mu.Unlock()
+	out := buf.String()
+	for _, want := range []string{"addr=" + addr, `op="read 2 holding registers at 0"`, `op="read 1 holding registers at 500" err=`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
 	}
 }
