@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -318,4 +320,72 @@ func TestModbusLogsEveryRequestWithTheAddress(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// Over RTU a reply is checked before it is believed: its CRC, its unit,
+// its length. The test answers on the other end of a pty pair, as a
+// misbehaving device would; then a good reply goes through again.
+func TestModbusRTUBadReplies(t *testing.T) {
+	a, b := transporttest.PtyPair(t)
+	peer, err := os.OpenFile(a, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	m := newModbus(t, "rtu://"+b+"?baud=115200", transport.Timeout(300*time.Millisecond))
+	good := rtuFrame(1, 3, 4, 0x12, 0x34, 0x56, 0x78) // 2 registers: 0x1234, 0x5678
+	badCRC := slices.Clone(good)
+	badCRC[len(badCRC)-1] ^= 0xff
+	for _, tc := range []struct {
+		reply []byte
+		want  string
+	}{
+		{badCRC, "bad reply: bad crc"},
+		{rtuFrame(2, 3, 4, 0x12, 0x34, 0x56, 0x78), "bad reply: bad unit id"},
+		{good[:5], "bad reply: short frame, then nothing more in time"},
+		{rtuFrame(1, 3, 2, 0x12, 0x34), "bad reply: protocol error"},
+	} {
+		answered := make(chan error, 1)
+		go func() {
+			req := make([]byte, 8)
+			_, err := io.ReadFull(peer, req)
+			if err == nil {
+				_, err = peer.Write(tc.reply)
+			}
+			answered <- err
+		}()
+		_, err := m.ReadRegisters(context.Background(), transport.Holding, 0, 2)
+		if err := <-answered; err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(err, transport.ErrReply) || !strings.Contains(err.Error(), tc.want+" (check the baud rate, parity and unit id)") {
+			t.Errorf("reply % x: err = %v; want %q", tc.reply, err, tc.want)
+		}
+	}
+	go func() {
+		req := make([]byte, 8)
+		if _, err := io.ReadFull(peer, req); err == nil {
+			peer.Write(good)
+		}
+	}()
+	words, err := m.ReadRegisters(context.Background(), transport.Holding, 0, 2)
+	if err != nil || !slices.Equal(words, []uint16{0x1234, 0x5678}) {
+		t.Fatalf("a good reply after the bad ones: %#04x, %v", words, err)
+	}
+}
+
+// rtuFrame is unit, function code and data with Modbus's CRC appended.
+func rtuFrame(b ...byte) []byte {
+	crc := uint16(0xffff)
+	for _, x := range b {
+		crc ^= uint16(x)
+		for range 8 {
+			if crc&1 != 0 {
+				crc = crc>>1 ^ 0xa001
+			} else {
+				crc >>= 1
+			}
+		}
+	}
+	return append(b, byte(crc), byte(crc>>8))
 }
