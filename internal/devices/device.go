@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,14 @@ type Config struct {
 	// operations were cancelled, without waiting for them or for any lock.
 	// Nil means cancelling the operations is enough.
 	EmergencyStop func(ctx context.Context) error
+	// Wrap, if set, is applied to every function the device is handed
+	// (EmergencyStop, an operation's function and Check, a parameter's
+	// Get, Set, Limits and Check) before it keeps or calls it, and must
+	// give back a function of the same type. The shell sets it for a
+	// device written in the session: interpreted code that the device
+	// calls on a goroutine of its own must hold its share of the
+	// interpreter from the call's first step (package repl).
+	Wrap func(f any) any
 }
 
 var nextDeviceID atomic.Uint64
@@ -57,6 +66,7 @@ type Base struct {
 	name  string
 	kind  string
 	estop func(ctx context.Context) error
+	wrap  func(f any) any // Config.Wrap
 
 	mu      sync.Mutex
 	state   State
@@ -85,7 +95,7 @@ func New(cfg Config) (*Base, *Control) {
 		id:      nextDeviceID.Add(1),
 		name:    cfg.Name,
 		kind:    cfg.Kind,
-		estop:   cfg.EmergencyStop,
+		wrap:    cfg.Wrap,
 		state:   cfg.State,
 		byName:  map[string]*Parameter{},
 		ops:     map[*tasks.Task]uint64{},
@@ -94,8 +104,18 @@ func New(cfg Config) (*Base, *Control) {
 	if b.state == "" {
 		b.state = Standby
 	}
+	b.estop = wrapped(b, cfg.EmergencyStop)
 	register(b)
 	return b, &Control{b}
+}
+
+// wrapped is f as the device's Config.Wrap gives it back; f itself
+// without a Wrap, or when f is nil.
+func wrapped[F any](b *Base, f F) F {
+	if b.wrap == nil || reflect.ValueOf(f).IsNil() {
+		return f
+	}
+	return b.wrap(f).(F)
 }
 
 // Name is how the session calls the device.
@@ -320,6 +340,7 @@ type Op struct {
 // operation, the task that asked for it, the state after and any error.
 func (c *Control) Run(op Op, fn func(ctx context.Context) (any, error)) *tasks.Task {
 	caller := tasks.Current()
+	fn, op.Check = wrapped(c.b, fn), wrapped(c.b, op.Check)
 	return c.b.run(op, caller, func(ctx context.Context) (any, error) {
 		v, err := fn(ctx)
 		if log := logs.L(); log.Enabled(ctx, slog.LevelInfo) {

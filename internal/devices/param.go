@@ -84,6 +84,8 @@ type Parameter struct {
 // Add declares a parameter. Declare all parameters in the constructor,
 // before the device is used.
 func (c *Control) Add(spec ParamSpec) *Parameter {
+	spec.Get, spec.Set = wrapped(c.b, spec.Get), wrapped(c.b, spec.Set)
+	spec.Limits, spec.Check = wrapped(c.b, spec.Limits), wrapped(c.b, spec.Check)
 	p := &Parameter{dev: c.b, spec: spec, name: spec.Name, camel: Camel(spec.Name)}
 	switch {
 	case spec.Unit != nil:

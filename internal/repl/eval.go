@@ -156,14 +156,15 @@ func (s *Session) guardedStdlib() interp.Exports {
 	contextSyms["AfterFunc"] = reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
 		return context.AfterFunc(ctx, s.guarded("context.AfterFunc", f))
 	})
-	// A session's device: its emergency stop runs on a goroutine of the
-	// devices package, also while a command declares names.
+	// A session's device: its operations, parameters and emergency stop
+	// run on goroutines of the devices package, also while a command
+	// declares names. yaegi reads the global frame as it enters the
+	// function, before the function's _fe_ could take a share: the
+	// device takes it for them, before the call.
 	const devicesKey = "github.com/concert-go/concert/internal/devices/devices"
 	devicesSyms := maps.Clone(symbols.Symbols[devicesKey])
 	devicesSyms["New"] = reflect.ValueOf(func(c devices.Config) (*devices.Base, *devices.Control) {
-		if c.EmergencyStop != nil {
-			c.EmergencyStop = s.gate.wrap(c.EmergencyStop).(func(context.Context) error)
-		}
+		c.Wrap = func(f any) any { return wrapCalls(f, s.share) }
 		return devices.New(c)
 	})
 	return interp.Exports{"time/time": timeSyms, "context/context": contextSyms, devicesKey: devicesSyms}

@@ -92,16 +92,23 @@ func (g *gate) lock() bool {
 // goroutine of its own hold a read share while it runs. Compiled functions
 // are left alone: they never touch the interpreter's frames, and holding a
 // share while a compiled move runs would hold up every command.
-func (g *gate) wrap(f any) any {
+func (g *gate) wrap(f any) any { return wrapCalls(f, g.enter) }
+
+// wrapCalls makes an interpreted function call enter before it runs and
+// what enter returned after; see gate.wrap. The share must come before
+// the call: yaegi's own wrapper of the function reads the global frame
+// (newFrame copies its done channel) before the function's first
+// statement, so the function's _fe_ is too late for it.
+func wrapCalls(f any, enter func() (leave func())) any {
 	v := reflect.ValueOf(f)
 	if v.Kind() != reflect.Func || v.IsNil() || !interpreted(v) {
 		return f
 	}
-	if w := g.wrapShape(f); w != nil {
+	if w := wrapShape(f, enter); w != nil {
 		return w
 	}
 	return reflect.MakeFunc(v.Type(), func(in []reflect.Value) []reflect.Value {
-		defer g.enter()()
+		defer enter()()
 		if v.Type().IsVariadic() {
 			return v.CallSlice(in)
 		}
@@ -114,20 +121,20 @@ func (g *gate) wrap(f any) any {
 // over a kilobyte, and a waiting interpreted task keeps its stack (issue
 // 17: its goroutine's stack doubles once the stack in use passes 4 KB).
 // It returns nil for other shapes.
-func (g *gate) wrapShape(f any) any {
+func wrapShape(f any, enter func() (leave func())) any {
 	switch f := f.(type) {
 	case func(context.Context) error:
-		return func(ctx context.Context) error { defer g.enter()(); return f(ctx) }
+		return func(ctx context.Context) error { defer enter()(); return f(ctx) }
 	case func(context.Context):
-		return func(ctx context.Context) { defer g.enter()(); f(ctx) }
+		return func(ctx context.Context) { defer enter()(); f(ctx) }
 	case func(context.Context) (any, error):
-		return func(ctx context.Context) (any, error) { defer g.enter()(); return f(ctx) }
+		return func(ctx context.Context) (any, error) { defer enter()(); return f(ctx) }
 	case func() error:
-		return func() error { defer g.enter()(); return f() }
+		return func() error { defer enter()(); return f() }
 	case func():
-		return func() { defer g.enter()(); f() }
+		return func() { defer enter()(); f() }
 	case func() bool:
-		return func() bool { defer g.enter()(); return f() }
+		return func() bool { defer enter()(); return f() }
 	}
 	return nil
 }

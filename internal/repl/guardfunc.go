@@ -46,9 +46,12 @@ var depths sync.Map // goroutine id -> *callDepth
 // enterFunc is _fe_, the first statement of every function the session
 // declares: it refuses to go deeper than maxDepth, and reports whether the
 // function must recover a panic itself (see leaveFunc). Called from
-// compiled code on a goroutine of its own (a session device's operation
-// or parameter, a library's callback), the outermost function takes a
-// share of the gate (see gate) for as long as it runs.
+// compiled code on a goroutine of its own (a library's callback), the
+// outermost function takes a share of the gate (see gate) for as long as
+// it runs. That is a step late: yaegi read the global frame entering the
+// function. Where the shell hands the function to compiled code itself
+// (a session device's, see devices.Config.Wrap; start; time.AfterFunc)
+// it wraps the function to take the share before the call.
 func (s *Session) enterFunc() bool {
 	id := goid.Get()
 	v, ok := depths.Load(id)
@@ -66,6 +69,16 @@ func (s *Session) enterFunc() bool {
 	}
 	d.n++
 	return mustRecover
+}
+
+// share takes a read share of the gate for interpreted code a session's
+// device is about to call, unless the calling goroutine has the gate
+// already (see foreign); leave gives it back.
+func (s *Session) share() (leave func()) {
+	if !s.foreign(goid.Get()) {
+		return func() {}
+	}
+	return s.gate.enter()
 }
 
 // foreign reports a goroutine that runs interpreted code without a share
