@@ -20,6 +20,9 @@ import (
 // parameters come from reflection over the compiled method the receiver
 // has at this moment.
 func (s *Session) checkCall(call *ast.CallExpr, src string) string {
+	if id, ok := call.Fun.(*ast.Ident); ok {
+		return s.checkPreludeCall(call, id, src)
+	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
 	if !ok {
 		return ""
@@ -45,8 +48,7 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 				dim, ok = s.paramDim(sel.X, sel.Sel.Name)
 			}
 			if ok {
-				return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
-					src, lit, lit, dim.Base(), dim.Hint(lit))
+				return unitlessArg(src, lit, dim)
 			}
 			continue
 		}
@@ -71,6 +73,63 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 	}
 	return ""
 }
+
+// unitlessArg explains a bare number passed where a quantity of dimension
+// dim is expected.
+func unitlessArg(src, lit string, dim q.Dim) string {
+	return fmt.Sprintf("%s: the number %s has no unit (it would mean %s %s); write %s",
+		src, lit, lit, dim.Base(), dim.Hint(lit))
+}
+
+// checkPreludeCall is checkCall for a function of the prelude, such as
+// count(det, 5): a bare number where the function takes a quantity (the
+// count time, a q.Duration) is refused like one passed to a device's
+// method. A name the session declared itself is not the prelude's.
+func (s *Session) checkPreludeCall(call *ast.CallExpr, id *ast.Ident, src string) string {
+	if id.Obj != nil {
+		return ""
+	}
+	s.mu.Lock()
+	shadowed := s.names[id.Name]
+	s.mu.Unlock()
+	ft, ok := preludeFuncTypes()[id.Name]
+	if shadowed || !ok {
+		return ""
+	}
+	for i, a := range call.Args {
+		lit, ok := bareNumber(a)
+		if !ok {
+			continue
+		}
+		var pt reflect.Type
+		switch {
+		case ft.IsVariadic() && i >= ft.NumIn()-1:
+			pt = ft.In(ft.NumIn() - 1).Elem()
+		case i < ft.NumIn():
+			pt = ft.In(i)
+		default:
+			continue
+		}
+		if dim, ok := q.DimOf(pt); ok {
+			return unitlessArg(src, lit, dim)
+		}
+	}
+	return ""
+}
+
+// preludeFuncTypes gives the types of the prelude's functions by name;
+// the types do not depend on the session.
+var preludeFuncTypes = sync.OnceValue(func() map[string]reflect.Type {
+	types := map[string]reflect.Type{}
+	for _, names := range (*Session)(nil).prelude() {
+		for name, v := range names {
+			if v.Kind() == reflect.Func {
+				types[name] = v.Type()
+			}
+		}
+	}
+	return types
+})
 
 // deviceMethodDims indexes, by method name and argument position, the
 // dimensions that the methods of the types in the session's symbol tables
