@@ -28,6 +28,9 @@ func (s *Session) explainAny(p *prepared, e *Error) {
 	if x == "" {
 		return
 	}
+	if m[1] != "" && s.explainConcrete(e, x, m[1], pure) {
+		return
+	}
 	typ := "T"
 	if !pure {
 		// Evaluating it could move a motor: no type then.
@@ -46,6 +49,42 @@ func (s *Session) explainAny(p *prepared, e *Error) {
 		conv += " with T the type it holds"
 	}
 	e.Msg += fmt.Sprintf(" (%s is an any, as what await gives inside a function or loop and gather's results are: convert it, %s)", x, conv)
+}
+
+// nonInterface matches yaegi's refusal of x.(any) for an x whose static
+// type is not an interface, and gives that type.
+var nonInterface = regexp.MustCompile(`non-interface type (.+) on left`)
+
+// explainConcrete adds to an undefined method, field or selector name on
+// an operand x whose static type is concrete (a device, an int) that this
+// type has no such name, instead of the any hint, and reports whether it
+// did. The type comes from compiling x.(any) in a function that is never
+// called, so nothing runs; a pure x that holds methods gets the pointer
+// to help(x).
+func (s *Session) explainConcrete(e *Error, x, name string, pure bool) bool {
+	_, err := s.evalText("func() { _ = ("+x+").(interface{}) }", "")
+	if err == nil {
+		return false
+	}
+	m := nonInterface.FindStringSubmatch(err.Error())
+	if m == nil {
+		return false // an any, or x cannot be looked at from the prompt
+	}
+	what := "field or method"
+	switch {
+	case strings.HasPrefix(e.Msg, "undefined method"):
+		what = "method"
+	case strings.HasPrefix(e.Msg, "undefined field"):
+		what = "field"
+	}
+	e.Msg += fmt.Sprintf(" (%s has no %s %s", m[1], what, name)
+	if pure {
+		if v, err := s.evalText(x, ""); err == nil && v.IsValid() && v.NumMethod() > 0 {
+			e.Msg += fmt.Sprintf("; help(%s) lists its methods", x)
+		}
+	}
+	e.Msg += ")"
+	return true
 }
 
 // operandAt finds, in an item's source, the expression an error at line,
