@@ -342,23 +342,7 @@ func unitRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	c := s.camera(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, c)
-	<-held
-	other := c.Grab()
-	time.Sleep(50 * time.Millisecond) // room for the Grab to go wrong
-	if other.State().Ended() || c.drv.grabs.Load() != 0 {
-		t.Errorf("a Grab of another task ran while the camera was held: %v, %d grabs", other.State(), c.drv.grabs.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "Grab after release", other); err != nil {
-		t.Errorf("Grab after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, c, "Grab", c.Grab, c.drv.grabs.Load)
 }
 
 func stateErrors(t *testing.T, s Setup) {

@@ -224,23 +224,7 @@ func lockRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	c := s.counter(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, c)
-	<-held
-	other := c.Count()
-	time.Sleep(50 * time.Millisecond) // room for the Count to go wrong
-	if other.State().Ended() || c.drv.counts.Load() != 0 {
-		t.Errorf("a Count of another task ran while the counter was held: %v, %d counts", other.State(), c.drv.counts.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "Count after release", other); err != nil {
-		t.Errorf("Count after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, c, "Count", c.Count, c.drv.counts.Load)
 }
 
 func stateErrors(t *testing.T, s Setup) {

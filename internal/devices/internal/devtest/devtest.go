@@ -4,9 +4,11 @@
 package devtest
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/concert-go/concert/internal/devices"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -37,5 +39,30 @@ func Within(t testing.TB, what string, task *tasks.Task) (any, error) {
 	case <-time.After(Deadline):
 		t.Fatalf("%s: still %s after %v", what, task.State(), Deadline)
 		return nil, nil
+	}
+}
+
+// ExclusiveWaits is the exclusive-access check every family's contract
+// suite makes: while another task holds dev exclusively, op (an operation
+// that reaches the driver) must wait, with the driver untouched (calls
+// counts its calls), and run once the holder lets go.
+func ExclusiveWaits(t *testing.T, dev devices.Lockable, what string, op func() *tasks.Task, calls func() int64) {
+	t.Helper()
+	held, release := make(chan struct{}), make(chan struct{})
+	holder := devices.Exclusive(func(ctx context.Context) error {
+		close(held)
+		<-release
+		return nil
+	}, dev)
+	<-held
+	other := op()
+	time.Sleep(50 * time.Millisecond) // room for the operation to go wrong
+	if other.State().Ended() || calls() != 0 {
+		t.Errorf("%s of another task ran while the device was held: %v, %d driver calls", what, other.State(), calls())
+	}
+	close(release)
+	Within(t, "holder", holder)
+	if _, err := Within(t, what+" after the release", other); err != nil {
+		t.Errorf("%s after the release: %v", what, err)
 	}
 }

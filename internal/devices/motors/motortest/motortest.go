@@ -320,23 +320,7 @@ func unitRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	m := s.motor(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, m)
-	<-held
-	other := m.SetPosition(m.pos(s.Target))
-	time.Sleep(50 * time.Millisecond) // room for the set to go wrong
-	if other.State().Ended() || m.drv.moves.Load() != 0 {
-		t.Errorf("a set of another task ran while the motor was held: %v, %d moves", other.State(), m.drv.moves.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "set after release", other); err != nil {
-		t.Errorf("set after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, m, "a set", func() *tasks.Task { return m.SetPosition(m.pos(s.Target)) }, m.drv.moves.Load)
 }
 
 func secondMotionBusy(t *testing.T, s Setup) {

@@ -231,23 +231,7 @@ func lockRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	sel := s.selection(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, sel)
-	<-held
-	other := sel.SetSelection(sel.to)
-	time.Sleep(50 * time.Millisecond) // room for the change to go wrong
-	if other.State().Ended() || sel.drv.selects.Load() != 0 {
-		t.Errorf("a change of another task ran while the device was held: %v, %d changes", other.State(), sel.drv.selects.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "change after release", other); err != nil {
-		t.Errorf("change after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, sel, "a change", func() *tasks.Task { return sel.SetSelection(sel.to) }, sel.drv.selects.Load)
 }
 
 func secondBusy(t *testing.T, s Setup) {

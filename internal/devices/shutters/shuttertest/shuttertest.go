@@ -291,21 +291,7 @@ func lockRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	sh := s.shutter(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, sh)
-	<-held
-	other := sh.Open()
-	time.Sleep(50 * time.Millisecond) // room for the Open to go wrong
-	if other.State().Ended() || sh.drv.calls.Load() != 0 {
-		t.Errorf("an Open of another task ran while the shutter was held: %v, %d calls", other.State(), sh.drv.calls.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	do(t, "Open after the release", other)
+	devtest.ExclusiveWaits(t, sh, "Open", sh.Open, sh.drv.calls.Load)
 }
 
 func secondBusy(t *testing.T, s Setup) {

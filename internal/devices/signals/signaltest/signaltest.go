@@ -333,23 +333,7 @@ func lockRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	b := s.box(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, b)
-	<-held
-	other := b.Param(b.dout).Set(true)
-	time.Sleep(50 * time.Millisecond) // room for the set to go wrong
-	if other.State().Ended() || b.drv.writes.Load() != 0 {
-		t.Errorf("a set of another task ran while the device was held: %v, %d writes", other.State(), b.drv.writes.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "set after the release", other); err != nil {
-		t.Errorf("set after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, b, "a set", func() *tasks.Task { return b.Param(b.dout).Set(true) }, b.drv.writes.Load)
 }
 
 func (r *recorder) set(fail error, panicky string, nan bool) {
