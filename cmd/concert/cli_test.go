@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"testing/fstest"
 
@@ -33,6 +34,11 @@ shutter := shutters.New("shutter") // opens in 20 ms
 // as the one bundled session, and the store it sees.
 func testEnv(t *testing.T) (*env, *store.Store) {
 	t.Helper()
+	// The devices of an earlier in-process run are garbage; collected now,
+	// they leave the registry, and this run's devices of the same names do
+	// not print "replaces the earlier device" notes (a process runs one
+	// session; the tests run many).
+	runtime.GC()
 	color.NoColor = true
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	t.Setenv(store.EnvSessionsDir, "")
