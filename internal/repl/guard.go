@@ -50,6 +50,9 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 			if ok {
 				return unitlessArg(src, lit, dim)
 			}
+			if params[i] == quantityType {
+				return unitlessQuantity(src, lit)
+			}
 			continue
 		}
 		// The receiver is not a variable of the session holding a
@@ -63,6 +66,9 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 				dims = append(slices.Clip(dims), d)
 			}
 		}
+		if takesQuantity(sel.Sel.Name, i) {
+			return unitlessQuantity(src, lit)
+		}
 		if len(dims) > 0 {
 			hints := make([]string, len(dims))
 			for j, d := range dims {
@@ -72,6 +78,24 @@ func (s *Session) checkCall(call *ast.CallExpr, src string) string {
 		}
 	}
 	return ""
+}
+
+// quantityType is q.Quantity, the interface a method takes where any
+// unit will do, such as a parameter's SetLimits.
+var quantityType = reflect.TypeFor[q.Quantity]()
+
+// takesQuantity reports whether a parameter's method of that name takes a
+// q.Quantity at argument i: yaegi turns a bare number there into a panic
+// ("method not found: Base") instead of an error.
+func takesQuantity(method string, i int) bool {
+	m, ok := reflect.TypeFor[*devices.Parameter]().MethodByName(method)
+	return ok && i+1 < m.Type.NumIn() && m.Type.In(i+1) == quantityType
+}
+
+// unitlessQuantity explains a bare number passed where a quantity of any
+// unit is taken.
+func unitlessQuantity(src, lit string) string {
+	return fmt.Sprintf("%s: the number %s has no unit; write it with the parameter's unit, such as %s * q.MM", src, lit, lit)
 }
 
 // unitlessArg explains a bare number passed where a quantity of dimension
