@@ -620,6 +620,11 @@ func reflectPanic(msg string) (string, bool) {
 	return "", false
 }
 
+// missingMethod is yaegi's panic where Go refuses to compile: a value
+// passed or assigned as an interface it does not implement, such as a
+// number for a driver.
+var missingMethod = regexp.MustCompile(`^(?:\d+:\d+: )?method not found: (\w+)$`)
+
 var importPath = regexp.MustCompile(`import ("[^"]*")`)
 
 var incomplete = regexp.MustCompile(`(\d+):(\d+): incomplete type (\w+)`)
@@ -643,6 +648,8 @@ func (s *Session) userError(err error, file string) error {
 			msg = gap // the interpreter's gap, not the user's panic
 		} else if go_, ok := reflectPanic(msg); ok {
 			msg = "panic: runtime error: " + go_ // Go's words, not the interpreter's reflect calls
+		} else if m := missingMethod.FindStringSubmatch(msg); m != nil {
+			msg = "a value does not implement the interface it is used as (missing method " + m[1] + ")"
 		} else if internalPanic.MatchString(msg) {
 			logs.L().Info("the interpreter's internal error", "err", msg)
 			msg = "the interpreter cannot run this (an internal error of yaegi's, in the log): is a call without results used as a value, or a value where Go wants a statement?"
