@@ -105,6 +105,11 @@ func unitlessArg(src, lit string, dim q.Dim) string {
 		src, lit, lit, dim.Base(), dim.Hint(lit))
 }
 
+// durationFuncs are the prelude functions that take their durations as
+// any (a q.Duration or a time.Duration): a bare number there would be
+// nanoseconds, as in Go, where a user means seconds (Python's sleep(5)).
+var durationFuncs = map[string]bool{"sleep": true, "waitUntil": true, "watchdog": true}
+
 // checkPreludeCall is checkCall for a function of the prelude, such as
 // count(det, 5): a bare number where the function takes a quantity (the
 // count time, a q.Duration) is refused like one passed to a device's
@@ -136,6 +141,9 @@ func (s *Session) checkPreludeCall(call *ast.CallExpr, id *ast.Ident, src string
 		}
 		if dim, ok := q.DimOf(pt); ok {
 			return unitlessArg(src, lit, dim)
+		}
+		if durationFuncs[id.Name] && pt.Kind() == reflect.Interface {
+			return fmt.Sprintf("%s: the number %s has no unit (it would mean %s ns); write %s * q.S or %s * time.Second", src, lit, lit, lit, lit)
 		}
 	}
 	return ""
