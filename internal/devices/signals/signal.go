@@ -253,6 +253,14 @@ func read(p *devices.Parameter, ch chan<- reading) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), interlockWithin)
 	defer cancel()
+	// The read runs on a goroutine of its own: a panic the driver guard
+	// does not see (a session's parameter code) would end the process,
+	// where the interlock must only count as tripped.
+	defer func() {
+		if v := recover(); v != nil {
+			ch <- reading{err: fmt.Errorf("panic: %v", v), took: time.Since(start)}
+		}
+	}()
 	v, err := p.Read(ctx)
 	ch <- reading{v, err, time.Since(start)}
 }

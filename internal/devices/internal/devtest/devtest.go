@@ -48,21 +48,32 @@ func Within(t testing.TB, what string, task *tasks.Task) (any, error) {
 // counts its calls), and run once the holder lets go.
 func ExclusiveWaits(t *testing.T, dev devices.Lockable, what string, op func() *tasks.Task, calls func() int64) {
 	t.Helper()
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, dev)
-	<-held
+	release := Hold(t, dev)
 	other := op()
 	time.Sleep(50 * time.Millisecond) // room for the operation to go wrong
 	if other.State().Ended() || calls() != 0 {
 		t.Errorf("%s of another task ran while the device was held: %v, %d driver calls", what, other.State(), calls())
 	}
-	close(release)
-	Within(t, "holder", holder)
+	release()
 	if _, err := Within(t, what+" after the release", other); err != nil {
 		t.Errorf("%s after the release: %v", what, err)
+	}
+}
+
+// Hold makes another task hold dev exclusively until release is called;
+// release returns once that task has ended.
+func Hold(t testing.TB, dev devices.Lockable) (release func()) {
+	t.Helper()
+	held, let := make(chan struct{}), make(chan struct{})
+	holder := devices.Exclusive(func(ctx context.Context) error {
+		close(held)
+		<-let
+		return nil
+	}, dev)
+	<-held
+	return func() {
+		t.Helper()
+		close(let)
+		Within(t, "holder", holder)
 	}
 }

@@ -147,16 +147,9 @@ func readOnly(t *testing.T, s Setup) {
 func readsWhileHeld(t *testing.T, s Setup) {
 	d := s.diode(t)
 	d.Lock(false)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, d)
-	<-held
+	release := devtest.Hold(t, d)
 	read(t, d) // a read waits for nobody
-	close(release)
-	devtest.Within(t, "holder", holder)
+	release()
 }
 
 func emergencyStop(t *testing.T, s Setup) {

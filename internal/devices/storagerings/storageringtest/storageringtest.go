@@ -171,16 +171,9 @@ func readOnly(t *testing.T, s Setup) {
 func readsWhileHeld(t *testing.T, s Setup) {
 	r := s.ring(t)
 	r.Lock(false)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, r)
-	<-held
+	release := devtest.Hold(t, r)
 	readAll(t, r) // a read waits for nobody
-	close(release)
-	devtest.Within(t, "holder", holder)
+	release()
 }
 
 func emergencyStop(t *testing.T, s Setup) {

@@ -312,23 +312,7 @@ func unitRefuses(t *testing.T, s Setup) {
 
 func exclusiveWaits(t *testing.T, s Setup) {
 	tb := s.tube(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	holder := devices.Exclusive(func(ctx context.Context) error {
-		close(held)
-		<-release
-		return nil
-	}, tb)
-	<-held
-	other := tb.On()
-	time.Sleep(50 * time.Millisecond) // room for On to go wrong
-	if other.State().Ended() || tb.drv.ons.Load() != 0 {
-		t.Errorf("On of another task ran while the tube was held: %v, %d ons", other.State(), tb.drv.ons.Load())
-	}
-	close(release)
-	devtest.Within(t, "holder", holder)
-	if _, err := devtest.Within(t, "On after release", other); err != nil {
-		t.Errorf("On after the release: %v", err)
-	}
+	devtest.ExclusiveWaits(t, tb, "On", tb.On, tb.drv.ons.Load)
 }
 
 func stateErrors(t *testing.T, s Setup) {
