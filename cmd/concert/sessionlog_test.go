@@ -60,7 +60,8 @@ fmt.Println(m.Position())
 
 // At the default level the log is an audit trail: a loop of a thousand
 // tasks that succeed writes no record per task; what the user ran, set and
-// saw fail is there.
+// saw fail is there. The session waits for the failing task to end: ended
+// at once, it would cancel the task before it ran (on a loaded machine).
 func TestSessionLogIsAnAuditTrail(t *testing.T) {
 	_, stderr, code, log := sessionLog(t, `m := motors.NewLinear("m")
 f := func(ctx context.Context) error { return nil }
@@ -69,6 +70,7 @@ for i := 0; i < 1000; i++ { ts = append(ts, start(f)) }
 res := await gather(ts...)
 await m.SetPosition(2 * q.MM)
 bad := start(func() error { return fmt.Errorf("camera offline") })
+await waitUntil(func() bool { return bad.State().Ended() }, 10*q.MS, 30*q.S)
 `)
 	if code != 0 {
 		t.Fatalf("status %d, stderr %q", code, stderr)
