@@ -22,7 +22,7 @@ type registry struct {
 func (r *registry) add(t *Task) {
 	s := &r.shards[t.id%shards]
 	s.Lock()
-	t.slot = len(s.tasks)
+	t.slot = int32(len(s.tasks))
 	s.tasks = append(s.tasks, t)
 	s.Unlock()
 }

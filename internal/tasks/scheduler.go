@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/petermattis/goid"
 
@@ -83,7 +82,7 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 		id:      nextID.Add(1),
 		name:    name,
 		sched:   s,
-		started: time.Now(),
+		started: sinceEpoch(),
 	}
 	for _, o := range opts {
 		o(t)

@@ -58,6 +58,12 @@ func TestStartRunsAtOnceAndAwaitReturnsTheResult(t *testing.T) {
 	if r, err := task.Result(); r != nil || err != nil {
 		t.Fatalf("Result() while running = %v, %v; want nil, nil", r, err)
 	}
+	if !task.Ended().IsZero() {
+		t.Errorf("Ended() while running = %v; want the zero time", task.Ended())
+	}
+	if age := time.Since(task.Started()); age < 0 || age > time.Minute {
+		t.Errorf("Started() = %v, %v ago; want just now", task.Started(), age)
+	}
 	close(release)
 	for range 3 { // awaiting an ended task returns the same result every time
 		got, err := task.Await(context.Background())
@@ -722,7 +728,8 @@ func TestAfterEnd(t *testing.T) {
 	s := newScheduler(t)
 	release := make(chan struct{})
 	task := s.Start(func() error { <-release; return errors.New("jammed") })
-	saw := make(chan string, 2)
+	saw := make(chan string, 3)
+	task.AfterEnd(func() { saw <- "first" })
 	task.AfterEnd(func() { panic("a watcher's bug") })
 	task.AfterEnd(func() {
 		select {
@@ -738,6 +745,9 @@ func TestAfterEnd(t *testing.T) {
 	default:
 	}
 	close(release)
+	if got := <-saw; got != "first" {
+		t.Errorf("AfterEnd's functions ran out of order: %s first", got)
+	}
 	if got := <-saw; got != "failed" {
 		t.Errorf("AfterEnd saw %s; want failed", got)
 	}
