@@ -113,6 +113,27 @@ async def start_gather(n):
     return time.perf_counter() - t0
 
 
+async def wait_memory(n):
+    # Tasks that wait until they are cancelled, as shell-wait-memory's
+    # wait on their context; the peak, all of them waiting, is the figure.
+    waiting = 0
+    loop = asyncio.get_running_loop()
+
+    async def waiter():
+        nonlocal waiting
+        waiting += 1
+        await loop.create_future()
+
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(waiter()) for _ in range(n)]
+    while waiting < n:
+        await asyncio.sleep(0)
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return time.perf_counter() - t0
+
+
 async def concert_start_gather(n):
     # Python Concert's start() (CONCERT_SRC on PYTHONPATH), as a session
     # in Concert's shell would start tasks.
@@ -132,6 +153,7 @@ WORKLOADS = {
     "param-get-set": param_get_set,
     "session-get-loop": param_get_loop,
     "shell-start-gather": start_gather,
+    "shell-wait-memory": wait_memory,
     "concert-start-gather": concert_start_gather,
 }
 

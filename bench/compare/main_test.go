@@ -18,7 +18,7 @@ func TestQuickComparisonHasEveryWorkloadOnBothSides(t *testing.T) {
 		t.Fatal(err)
 	}
 	table := out.String()
-	for _, name := range []string{"start-await", "gather-sleep", "cancel-all", "emergency-stop", "param-get-set", "session-get-loop", "start-to-prompt", "shell-start-gather", "shell-ctrl-k"} {
+	for _, name := range []string{"start-await", "gather-sleep", "cancel-all", "emergency-stop", "param-get-set", "session-get-loop", "start-to-prompt", "shell-start-gather", "shell-wait-memory", "shell-ctrl-k"} {
 		var row string
 		for _, line := range strings.Split(table, "\n") {
 			if strings.HasPrefix(line, "| "+name+" ") {

@@ -45,6 +45,39 @@ await gather(ts...)
 fmt.Printf("{\"seconds\": %%g}\n", time.Since(t0).Seconds())
 `
 
+// waitMemorySession is shell-wait-memory: tasks started from session code
+// that wait on their context, as a session's background tasks wait, all
+// waiting at once (the peak is the figure), then cancelled.
+const waitMemorySession = `// Benchmark: %[1]d tasks started from session code wait on their context, then are cancelled.
+import "sync/atomic"
+
+// One function, not statements at the top level: a task waiting on a bare
+// channel keeps its share of the interpreter's gate, and each top-level
+// statement would wait for it first.
+func waitMemory() float64 {
+	var waiting atomic.Int64
+	f := func(ctx context.Context) { waiting.Add(1); <-ctx.Done() }
+	t0 := time.Now()
+	ts := make([]*Task, 0, %[1]d)
+	for i := 0; i < %[1]d; i++ {
+		ts = append(ts, start(f))
+	}
+	for waiting.Load() < %[1]d {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond) // the last few from the count to the wait
+	for _, t := range ts {
+		t.Cancel()
+	}
+	for _, t := range ts {
+		<-t.Done()
+	}
+	return time.Since(t0).Seconds()
+}
+
+fmt.Printf("{\"seconds\": %%g}\n", waitMemory())
+`
+
 // ctrlKSession is shell-ctrl-k's session: setup, typed at the prompt,
 // starts the background tasks and the motors' moves and returns once
 // every motor moves.
@@ -83,11 +116,15 @@ func shellWorkloads(dir, concert, python, root string, quick bool) ([]workload, 
 	if err != nil {
 		return nil, err
 	}
-	gathers, ctrlKTasks, ctrlKMotors := 100_000, 10_000, 1_000
+	gathers, waits, ctrlKTasks, ctrlKMotors := 100_000, 100_000, 10_000, 1_000
 	if quick {
-		gathers, ctrlKTasks, ctrlKMotors = 1_000, 1_000, 100
+		gathers, waits, ctrlKTasks, ctrlKMotors = 1_000, 1_000, 1_000, 100
 	}
 	gatherFile, err := session("gather", startGatherSession, gathers)
+	if err != nil {
+		return nil, err
+	}
+	waitFile, err := session("wait", waitMemorySession, waits)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +156,12 @@ func shellWorkloads(dir, concert, python, root string, quick bool) ([]workload, 
 			reference: reference{1.0, "1.0-1.6 s"},
 		},
 		gather,
+		{
+			name: "shell-wait-memory", n: waits, heavy: !quick,
+			goSide:    side{argv: []string{concert, "start", "--filename", waitFile, "--non-interactive"}, env: env},
+			pySide:    side{argv: []string{python, script, "shell-wait-memory", fmt.Sprint(waits)}},
+			reference: reference{0, "peaks: all waiting at once"},
+		},
 		{
 			name: "shell-ctrl-k", n: ctrlKTasks,
 			goSide: side{argv: []string{concert, "start", "--filename", ctrlKFile}, env: env,
