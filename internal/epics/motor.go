@@ -147,6 +147,9 @@ func (d *MotorDriver) readConfig(ctx context.Context, egu, hlm, llm *ca.Channel)
 		}
 		*lim.to = v.Float64()
 	}
+	if d.lower > d.upper {
+		return fmt.Errorf("the soft limits are inverted (%s %g above %s %g): fix them on the IOC, or make both 0 for none", llm.Name(), d.lower, hlm.Name(), d.upper)
+	}
 	return nil
 }
 

@@ -113,6 +113,21 @@ func TestMotorFromIOC(t *testing.T) {
 	}
 }
 
+// An IOC whose soft limits are inverted gives a configuration error that
+// names the PVs, not a motor that refuses every move.
+func TestMotorInvertedLimits(t *testing.T) {
+	ioc := epicstest.Start(t)
+	useIOC(t, ioc)
+	pvs := simMotor(ioc)
+	ioc.Caput(pvs.LLM, "10")
+	ioc.Caput(pvs.HLM, "-10")
+	_, _, err := epics.NewMotorDriver(t.Context(), "m", pvs)
+	var ce *epics.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "soft limits are inverted") || !strings.Contains(err.Error(), pvs.LLM) {
+		t.Fatalf("inverted DRVL/DRVH: %v, want a ConfigError naming them", err)
+	}
+}
+
 // A motor whose IOC dies mid-move: the move fails naming the PV, the
 // motor shows state error, and an emergency stop reports it; when the
 // IOC is back, the motor moves again.

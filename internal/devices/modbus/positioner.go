@@ -65,6 +65,9 @@ func NewPositioner(addr string, axis Axis, opts ...Option) (*Positioner, error) 
 	if axis.Target.Table != Holding {
 		return nil, fmt.Errorf("axis at %s: Target is %v, which cannot be written; use a holding register", addr, axis.Target)
 	}
+	if err := (motors.Options{Lower: axis.Lower, Upper: axis.Upper}).CheckLimits(); err != nil {
+		return nil, fmt.Errorf("axis at %s: %w", addr, err)
+	}
 	c, err := client(addr, opts)
 	if err != nil {
 		return nil, err

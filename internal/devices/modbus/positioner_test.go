@@ -270,3 +270,13 @@ func waitMoving(t *testing.T, m *motors.Motor) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// An axis whose limits are inverted is refused before any connection.
+func TestPositionerRefusesInvertedLimits(t *testing.T) {
+	a := axis
+	a.Lower, a.Upper = 50, -50
+	_, err := modbus.NewPositioner("127.0.0.1:1", a)
+	if err == nil || !strings.Contains(err.Error(), "the lower limit (50) is above the upper limit (-50)") {
+		t.Fatalf("NewPositioner with inverted limits: %v, want the limits refused", err)
+	}
+}

@@ -3,6 +3,8 @@ package motors
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 
 	"github.com/concert-go/concert/internal/devices/q"
 )
@@ -111,4 +113,17 @@ type Options struct {
 	EmergencyStopper EmergencyStopper
 	Velocity         VelocityDriver
 	Continuous       ContinuousDriver
+}
+
+// CheckLimits refuses limits no move could satisfy; New panics with its
+// error, and a driver that reads its limits from a controller can call
+// it first to return the error instead.
+func (o Options) CheckLimits() error {
+	switch {
+	case math.IsNaN(o.Lower) || math.IsNaN(o.Upper):
+		return fmt.Errorf("the limits Lower (%g) and Upper (%g) must be numbers, not NaN", o.Lower, o.Upper)
+	case o.Lower > o.Upper:
+		return fmt.Errorf("the lower limit (%g) is above the upper limit (%g): swap them, or make both 0 for no limits", o.Lower, o.Upper)
+	}
+	return nil
 }

@@ -3,9 +3,12 @@ package motors_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -204,5 +207,33 @@ func TestEmergencyStopDuringVelocitySet(t *testing.T) {
 	}
 	if v, s := m.Velocity(), m.State(); v != 0 || s != devices.Standby {
 		t.Errorf("after the emergency stop: velocity %v, state %s; want 0 deg/s, standby", v, s)
+	}
+}
+
+// A motor whose limits no position satisfies is refused when it is made,
+// not at its first move with a limit error that hides the cause.
+func TestNewRefusesImpossibleLimits(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		lower, upper float64
+		want         string
+	}{
+		{"inverted", 10, 0, "the lower limit (10) is above the upper limit (0)"},
+		{"nan", math.NaN(), 3, "must be numbers, not NaN"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				msg := fmt.Sprint(recover())
+				if !strings.Contains(msg, `motors.New("m")`) || !strings.Contains(msg, c.want) {
+					t.Fatalf("panic %q, want one naming the motor and saying %q", msg, c.want)
+				}
+			}()
+			motors.New("m", motors.NewDummy(1), motors.Options{Unit: q.MM, Lower: c.lower, Upper: c.upper})
+		})
+	}
+	// Equal limits mean none: that stays allowed.
+	m := motors.New("free", motors.NewDummy(1), motors.Options{Unit: q.MM, Lower: 0, Upper: 0})
+	if _, err := m.SetPosition(-5 * q.MM).Await(ctx); err != nil {
+		t.Fatalf("a motor without limits refused a move: %v", err)
 	}
 }

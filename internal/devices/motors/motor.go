@@ -89,15 +89,19 @@ type Motor struct {
 	turnMu  sync.Mutex      // orders a continuous start against an emergency stop
 }
 
-// New makes a motor called name over driver d. It panics if d is nil or
-// Options.Unit is no length or angle: a programming error, not a runtime
-// condition.
+// New makes a motor called name over driver d. It panics if d is nil,
+// Options.Unit is no length or angle, or the limits are NaN or inverted: a
+// programming error, not a runtime condition (a motor whose every move is
+// refused would otherwise only show it at the first move).
 func New(name string, d Driver, o Options) *Motor {
 	if d == nil {
 		panic(fmt.Sprintf("motors.New(%q): the driver is nil", name))
 	}
 	if o.Unit == nil || (o.Unit.Dim() != q.DimLength && o.Unit.Dim() != q.DimAngle) {
 		panic(fmt.Sprintf("motors.New(%q): Options.Unit must be a length or an angle unit, such as q.MM or q.Deg, got %v", name, o.Unit))
+	}
+	if err := o.CheckLimits(); err != nil {
+		panic(fmt.Sprintf("motors.New(%q): %v", name, err))
 	}
 	m := &Motor{drv: d, unit: o.Unit.Base(), dim: o.Unit.Dim(),
 		lim: o.LimitSwitches, estop: o.EmergencyStopper, velo: o.Velocity, cont: o.Continuous}
