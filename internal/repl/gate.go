@@ -30,23 +30,24 @@ import (
 type gate struct {
 	mu sync.RWMutex
 	// readers counts the read shares each goroutine holds (nesting).
-	readers sync.Map // goroutine id -> *int
+	readers perGoroutine[int]
 }
 
 // enter takes a read share for interpreted code that is about to run on
 // this goroutine; leave gives it back.
 func (g *gate) enter() (leave func()) {
 	id := goid.Get()
-	if n, ok := g.readers.Load(id); ok {
-		*n.(*int)++
-		return func() { *n.(*int)-- }
+	if n, ok := g.readers.load(id); ok {
+		*n++
+		return func() { *n-- }
 	}
 	g.mu.RLock()
-	n := 1
-	g.readers.Store(id, &n)
+	n := new(int)
+	*n = 1
+	g.readers.store(id, n)
 	return func() {
-		if n--; n == 0 {
-			g.readers.Delete(id)
+		if *n--; *n == 0 {
+			g.readers.delete(id)
 			g.mu.RUnlock()
 		}
 	}
@@ -55,7 +56,7 @@ func (g *gate) enter() (leave func()) {
 // pause gives up this goroutine's read share, if it has one, while it
 // blocks; resume takes it again.
 func (g *gate) pause() (resume func()) {
-	if _, ok := g.readers.Load(goid.Get()); !ok {
+	if _, ok := g.readers.load(goid.Get()); !ok {
 		return func() {}
 	}
 	g.mu.RUnlock()

@@ -41,7 +41,7 @@ type callDepth struct {
 }
 
 // depths holds the goroutines' call depths.
-var depths sync.Map // goroutine id -> *callDepth
+var depths perGoroutine[callDepth]
 
 // enterFunc is _fe_, the first statement of every function the session
 // declares: it refuses to go deeper than maxDepth, and reports whether the
@@ -54,12 +54,11 @@ var depths sync.Map // goroutine id -> *callDepth
 // it wraps the function to take the share before the call.
 func (s *Session) enterFunc() bool {
 	id := goid.Get()
-	v, ok := depths.Load(id)
+	d, ok := depths.load(id)
 	if !ok {
-		v = &callDepth{}
-		depths.Store(id, v)
+		d = &callDepth{}
+		depths.store(id, d)
 	}
-	d := v.(*callDepth)
 	if d.n >= maxDepth {
 		panic(fmt.Errorf("functions called %d deep: a function that calls itself without end?", maxDepth))
 	}
@@ -87,7 +86,7 @@ func (s *Session) foreign(id int64) bool {
 	if id == s.evalGID.Load() {
 		return false
 	}
-	if _, held := s.gate.readers.Load(id); held {
+	if _, held := s.gate.readers.load(id); held {
 		return false
 	}
 	// An evaluation's own goroutine, as when a declaration runs init():
@@ -100,10 +99,9 @@ func (s *Session) foreign(id int64) bool {
 // where a panic is recovered anyway.
 func exitFunc() {
 	id := goid.Get()
-	if v, ok := depths.Load(id); ok {
-		d := v.(*callDepth)
+	if d, ok := depths.load(id); ok {
 		if d.n--; d.n <= 0 {
-			depths.Delete(id)
+			depths.delete(id)
 			if d.leave != nil {
 				d.leave()
 			}
@@ -134,7 +132,7 @@ func (s *Session) recovers() bool {
 	if id == s.evalGID.Load() {
 		return true
 	}
-	if _, ok := s.gate.readers.Load(id); ok {
+	if _, ok := s.gate.readers.load(id); ok {
 		return true
 	}
 	t := tasks.Current() // the foreground task on a goroutine of no task
