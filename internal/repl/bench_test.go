@@ -42,15 +42,29 @@ func BenchmarkNewSession(b *testing.B) {
 
 // BenchmarkStartFromSession is `start(f)` from session code, the way a
 // session starts many tasks: a loop in the interpreter, then one gather.
-// ns/op is per task.
+// f is a function literal held in a variable, as in bench/compare's
+// shell-start-gather. ns/task is wall time per task.
 func BenchmarkStartFromSession(b *testing.B) {
+	benchmarkStart(b, "f := func(ctx context.Context) error { return nil }")
+}
+
+// BenchmarkStartFromSessionDeclared is BenchmarkStartFromSession with f
+// declared with func: yaegi makes a new reflect.MakeFunc of f each time
+// it passes f to compiled code.
+func BenchmarkStartFromSessionDeclared(b *testing.B) {
+	benchmarkStart(b, "func f(ctx context.Context) error { return nil }")
+}
+
+func benchmarkStart(b *testing.B, declareF string) {
 	// The shell's log at its default level, to a discarded writer.
 	b.Cleanup(logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil))
-	s, err := NewSession(Options{Stdout: io.Discard, Stderr: io.Discard})
+	// Notify set, as the shell sets it: every started task is watched for
+	// a failure nobody awaits.
+	s, err := NewSession(Options{Stdout: io.Discard, Stderr: io.Discard, Notify: func(error) {}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := s.Run("f := func(ctx context.Context) error { return nil }\nvar ts []any", ""); err != nil {
+	if err := s.Run(declareF+"\nvar ts []any", ""); err != nil {
 		b.Fatal(err)
 	}
 	const n = 10000

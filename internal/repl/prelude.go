@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -80,13 +81,20 @@ func (s *Session) prelude() interp.Exports {
 // start(future) does; so does an operation without its parentheses
 // (start(motor.Home)).
 func (s *Session) start(f any, name ...string) *tasks.Task {
-	if t, ok := f.(*tasks.Task); ok && t != nil {
-		return s.watch(t)
+	switch x := f.(type) {
+	case *tasks.Task:
+		if x != nil {
+			return s.watch(x)
+		}
+	case func(context.Context) error, func(context.Context), func(context.Context) (any, error):
+		// The shapes a session's tasks take most, none an operation: a
+		// loop of start(f) does not pay for callOperation's reflection.
+	default:
+		if t := callOperation(f); t != nil {
+			return s.watch(t)
+		}
 	}
-	if t := callOperation(f); t != nil {
-		return s.watch(t)
-	}
-	return s.watch(tasks.Start(s.gate.wrap(f), named(name)...))
+	return s.watch(tasks.Start(s.gate.task(f), named(name)...))
 }
 
 // background makes f start a task on every call, like Concert's
@@ -219,19 +227,42 @@ func asTask(x any) (*tasks.Task, error) {
 // gather is tasks.GatherTask with operations without parentheses
 // (gather(motor.Home, shutter.Open)) called, as await calls them.
 func (s *Session) gather(items ...any) *tasks.Task {
+	// items may be the caller's own slice (gather(ts...), see anySlice):
+	// it is copied before anything in it is replaced.
+	own := false
 	for i, it := range items {
-		if t := callOperation(it); t != nil {
-			items[i] = t
-		} else {
-			items[i] = s.gate.wrap(it)
+		if _, ok := it.(*tasks.Task); ok {
+			continue
 		}
+		var v any
+		if t := callOperation(it); t != nil {
+			v = t
+		} else {
+			v = s.gate.wrap(it)
+		}
+		if !own {
+			items, own = slices.Clone(items), true
+		}
+		items[i] = v
 	}
 	return tasks.GatherTask(items...)
 }
 
 // anySlice is a slice of any element type as a []any: gather(ts...) with
-// ts a []*Task, as the README offers.
+// ts a []*Task, as the README offers. A []any is passed as it is, not
+// copied element by element through reflect: gather copies it before it
+// changes it.
 func anySlice(x any) []any {
+	switch x := x.(type) {
+	case []any:
+		return x
+	case []*tasks.Task:
+		out := make([]any, len(x))
+		for i, t := range x {
+			out[i] = t
+		}
+		return out
+	}
 	v := reflect.ValueOf(x)
 	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
 		panic(abort{fmt.Errorf("gather(x...) needs a slice, not a %T", x)})

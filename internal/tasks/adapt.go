@@ -3,10 +3,12 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 var (
@@ -111,18 +113,32 @@ func funcName(f any) string {
 		return fmt.Sprintf("%T", f)
 	}
 	// Looking a name up costs a tenth of a trivial task's life; a program
-	// has few distinct functions, so the names are kept.
+	// has few distinct functions, so the names are kept, in a map copied
+	// on write: a read takes no lock and, unlike a sync.Map keyed by the
+	// address, allocates nothing.
 	pc := v.Pointer()
-	if name, ok := funcNames.Load(pc); ok {
-		return name.(string)
+	if name, ok := (*funcNames.Load())[pc]; ok {
+		return name
 	}
 	name := lookupName(pc)
-	funcNames.Store(pc, name)
+	funcNamesMu.Lock()
+	defer funcNamesMu.Unlock()
+	next := maps.Clone(*funcNames.Load())
+	next[pc] = name
+	funcNames.Store(&next)
 	return name
 }
 
-// funcNames maps a function's entry PC to its funcName.
-var funcNames sync.Map
+// funcNames maps a function's entry PC to its funcName; funcNamesMu
+// serializes its writers.
+var (
+	funcNames = func() *atomic.Pointer[map[uintptr]string] {
+		var p atomic.Pointer[map[uintptr]string]
+		p.Store(&map[uintptr]string{})
+		return &p
+	}()
+	funcNamesMu sync.Mutex
+)
 
 func lookupName(pc uintptr) string {
 	fn := runtime.FuncForPC(pc)

@@ -1,0 +1,25 @@
+// start takes each shape a task function has, names the task after the
+// variable it was given, and fails a task that panics; gather(fs...) runs
+// the functions of a slice, and the operations, without changing the slice.
+f := func(ctx context.Context) error { return nil }
+g := func(ctx context.Context) { <-ctx.Done() }
+h := func(ctx context.Context) (any, error) { return 42, nil }
+p := func(ctx context.Context) error { panic("no") }
+await start(f)
+tg := start(g)
+tg.Name()
+tg.Cancel()
+await start(h)
+await start(p)
+fs := []any{func(ctx context.Context) (int, error) { return 1, nil }, h}
+await gather(fs...)
+ops := []any{motor.Home}
+await gather(ops...)
+fmt.Sprintf("%T", ops[0])
+// Output:
+// g
+// 42
+// Sorry, panic: no
+// [1 42]
+// [<nil>]
+// func() *tasks.Task
