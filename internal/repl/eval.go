@@ -287,7 +287,7 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 			return err
 		}
 		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits, awaitType: s.awaitType, void: s.void, private: s.privateSelector,
-			pkg: func(name string) bool { _, ok := s.packagePath(name); return ok }})
+			pkg: func(name string) bool { _, ok := s.packagePath(name); return ok }, shadowed: s.declared})
 		if err != nil {
 			return explainIPython(it.text, err)
 		}
@@ -791,6 +791,13 @@ func Check(filename string, src []byte) error {
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "\n"))
+}
+
+// declared reports a name the session declared at the top level.
+func (s *Session) declared(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[name]
 }
 
 // global is the value of the session's variable name. yaegi's Globals

@@ -63,6 +63,7 @@ func (s *Session) prelude() interp.Exports {
 		"_call_": reflect.ValueOf(s.showCall),
 		"_all_":  reflect.ValueOf(anySlice),
 		"_rel_":  reflect.ValueOf(s.startCode),
+		"_strt":  reflect.ValueOf(s.startNamed),
 		"_fe_":   reflect.ValueOf(s.enterFunc),
 		"_fx_":   reflect.ValueOf(exitFunc),
 		"_mk_":   reflect.ValueOf(makeSize),
@@ -96,6 +97,13 @@ func (s *Session) start(f any, name ...string) *tasks.Task {
 	}
 	return s.watch(tasks.Start(s.gate.task(f), named(name)...))
 }
+
+// startNamed is start(f) as the rewrite writes it, with the name of the
+// variable f as written ("" for another expression). It takes exactly two
+// arguments: yaegi calls compiled functions through reflect, which builds
+// a slice for a variadic argument on every call, and a loop of start(f)
+// would pay for that each time.
+func (s *Session) startNamed(f any, name string) *tasks.Task { return s.start(f, name) }
 
 // background makes f start a task on every call, like Concert's
 // @background; see tasks.Background.

@@ -81,7 +81,10 @@ func TestRewrite(t *testing.T) {
 		{"r := (await t).(int) + 1", "r := (_aw_( t)).(int) + 1"},
 		{"await := 3", "await := 3"},
 		{"f := func(ctx context.Context) { g := func() { await t }; g() }", "f := func(ctx context.Context) {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()}; g := func() {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()}; _awc(ctx, t) }; g() }"},
-		{"t := start(corofunc)", `t := start(corofunc, "corofunc")`},
+		{"t := start(corofunc)", `t := _strt(corofunc, "corofunc")`},
+		{"t := start(func() {})", `t := _strt(func() {if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()};}, "")`},
+		{`t := start(f, "name")`, `t := start(f, "name")`},
+		{"if start := g; true { start(f) }", "if start := g; true { start(f) }"},
 		{"run := background(f)", `run := background(f, "f")`},
 	}
 	for _, tt := range tests {

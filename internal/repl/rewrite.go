@@ -23,6 +23,8 @@ const (
 	callFunc  = "_call_(" // _show_ for a call: a non-nil error it returns fails the command
 	lastFunc  = "_last_()"
 	helpFunc  = "_hlp" // help(x): help with x as written
+	// startFunc is start(f) with f's name: see Session.startNamed.
+	startFunc = "_strt"
 	// holdFunc is what StopInterpreter runs; see Session.holdStop. It ends
 	// in a constant: its value is then no read of the global frame, which
 	// yaegi does after the program ran, on a goroutine nobody can wait for.
@@ -129,6 +131,9 @@ type hooks struct {
 	private func(sel *ast.SelectorExpr) string
 	// pkg reports a package name in scope, for help(q).
 	pkg func(name string) bool
+	// shadowed reports a name the session declared itself, over the
+	// prelude's (Session.names).
+	shadowed func(name string) bool
 }
 
 // prepare parses one item, rewrites its awaits and checks it. file and
@@ -353,10 +358,23 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			checkValue(n)
 			// start(corofunc) names its task corofunc: a function the
 			// interpreter made has no name of its own to show in tasks().
-			if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "start" || fn.Name == "background") && len(n.Args) == 1 {
+			// A start or background the session declared itself is left
+			// alone.
+			if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "start" || fn.Name == "background") && len(n.Args) == 1 &&
+				!n.Ellipsis.IsValid() && fn.Obj == nil && (h.shadowed == nil || !h.shadowed(fn.Name)) {
+				name, isIdent := "", false
 				if arg, ok := n.Args[0].(*ast.Ident); ok {
-					end := offset(n.Rparen)
-					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", arg.Name)})
+					name, isIdent = arg.Name, true
+				}
+				end := offset(n.Rparen)
+				switch {
+				case fn.Name == "start":
+					// Not variadic: yaegi calls it through reflect, which
+					// builds a slice for a variadic argument on every call,
+					// in a loop of start(f) too.
+					edits = append(edits, edit{offset(fn.Pos()), offset(fn.End()), startFunc}, edit{end, end, fmt.Sprintf(", %q", name)})
+				case isIdent:
+					edits = append(edits, edit{end, end, fmt.Sprintf(", %q", name)})
 				}
 			}
 			// help(x) gets x as written too: the name of a function or
