@@ -34,37 +34,84 @@ import (
 type gate struct {
 	mu sync.RWMutex
 	// readers counts the read shares each goroutine holds (nesting).
-	readers perGoroutine[int]
+	readers shares
+	// leave is what enter returns: made once, since every task started
+	// from a session enters the gate (see leaveShare).
+	leave     func()
+	leaveOnce sync.Once
 }
 
 // enter takes a read share for interpreted code that is about to run on
-// this goroutine; leave gives it back.
+// this goroutine; leave gives it back, on the same goroutine.
 func (g *gate) enter() (leave func()) {
-	id := goid.Get()
-	if n, ok := g.readers.load(id); ok {
-		*n++
-		return func() { *n-- }
+	// Only this goroutine reads its count, so it may count the share a
+	// moment before it has it.
+	if g.readers.add(goid.Get(), 1) == 1 {
+		g.mu.RLock()
 	}
-	g.mu.RLock()
-	n := new(int)
-	*n = 1
-	g.readers.store(id, n)
-	return func() {
-		if *n--; *n == 0 {
-			g.readers.delete(id)
-			g.mu.RUnlock()
-		}
+	g.leaveOnce.Do(func() { g.leave = g.leaveShare })
+	return g.leave
+}
+
+// leaveShare gives back the calling goroutine's latest share. A
+// goroutine's shares nest (enter inside enter), so the one to give back
+// is known without a closure per share.
+func (g *gate) leaveShare() {
+	if g.readers.add(goid.Get(), -1) == 0 {
+		g.mu.RUnlock()
 	}
 }
+
+// holds reports whether the goroutine id holds a share.
+func (g *gate) holds(id int64) bool { return g.readers.held(id) }
 
 // pause gives up this goroutine's read share, if it has one, while it
 // blocks; resume takes it again.
 func (g *gate) pause() (resume func()) {
-	if _, ok := g.readers.load(goid.Get()); !ok {
+	if !g.readers.held(goid.Get()) {
 		return func() {}
 	}
 	g.mu.RUnlock()
 	return g.mu.RLock
+}
+
+// shares counts the read shares of each goroutine that holds one. It is
+// perGoroutine with counts instead of pointers in its maps: no allocation
+// for every task started from a session.
+type shares struct {
+	shards [64]struct {
+		sync.Mutex
+		m    map[int64]int32
+		peak int      // most entries since m was made
+		_    [40]byte // keep shards on separate cache lines
+	}
+}
+
+func (s *shares) held(id int64) bool {
+	sh := &s.shards[uint64(id)%uint64(len(s.shards))]
+	sh.Lock()
+	n := sh.m[id]
+	sh.Unlock()
+	return n > 0
+}
+
+// add changes id's count by delta and returns the new count.
+func (s *shares) add(id int64, delta int32) int32 {
+	sh := &s.shards[uint64(id)%uint64(len(s.shards))]
+	sh.Lock()
+	if sh.m == nil {
+		sh.m = make(map[int64]int32)
+	}
+	n := sh.m[id] + delta
+	if n > 0 {
+		sh.m[id] = n
+		sh.peak = max(sh.peak, len(sh.m))
+	} else if delete(sh.m, id); len(sh.m) == 0 && sh.peak > 8 {
+		// See perGoroutine.delete.
+		sh.m, sh.peak = nil, 0
+	}
+	sh.Unlock()
+	return n
 }
 
 // patience is how long an evaluation waits for interpreted code elsewhere

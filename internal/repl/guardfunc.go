@@ -32,42 +32,107 @@ func init() {
 	debug.SetMaxStack(maxStack)
 }
 
-// callDepth is, per goroutine, how many interpreted functions of the
-// session run on it, and what gives back the share of the gate the
-// outermost one took.
-type callDepth struct {
-	n     int
-	leave func()
+// enterFunc is _fe_, the first statement of every function the session
+// declares: it refuses to go deeper than maxDepth, and reports whether
+// the function takes the slow path, deferring exitFunc. On an
+// evaluation's goroutine, or one that holds a share of the gate (a task
+// started by start, a callback the shell wraps), shallower than
+// deepStack, a function takes the fast path: the prologue is this one
+// call from interpreted to compiled code, which is what a trivial
+// function costs most. The slow path is for the rest:
+//
+//   - Called from compiled code on a goroutine of its own (a library's
+//     callback), the outermost function takes a share of the gate (see
+//     gate) for as long as it runs. That is a step late: yaegi read the
+//     global frame entering the function. Where the shell hands the
+//     function to compiled code itself (a session device's, see
+//     devices.Config.Wrap; start; time.AfterFunc) it wraps the function
+//     to take the share before the call.
+//   - Where nothing else recovers a panic, the function recovers it (see
+//     exitFunc and leaveFunc).
+//   - Past deepStack, functions are counted (see deepStack).
+func (s *Session) enterFunc() bool {
+	deep := stackInUse() >= deepStack
+	id := goid.Get()
+	if !deep && (id == s.evalGID.Load() || s.gate.holds(id)) {
+		return false
+	}
+	r := slowFrames(id)
+	if deep {
+		if r.deep == 0 {
+			// Functions below the deep ones return after them, so they
+			// are counted once, when the first deep one starts.
+			r.below = interpretedDepth() - 1
+		}
+		if r.below+r.deep+1 > maxDepth {
+			forgetIfIdle(id, r)
+			panic(fmt.Errorf("functions called %d deep: a function that calls itself without end?", maxDepth))
+		}
+		r.deep++
+	}
+	var f slowFrame
+	f.deep = deep
+	if s.foreign(id) {
+		s.gate.enter()
+		f.share = true
+	}
+	r.frames = append(r.frames, f)
+	return true
 }
 
-// depths holds the goroutines' call depths.
-var depths perGoroutine[callDepth]
-
-// enterFunc is _fe_, the first statement of every function the session
-// declares: it refuses to go deeper than maxDepth, and reports whether the
-// function must recover a panic itself (see leaveFunc). Called from
-// compiled code on a goroutine of its own (a library's callback), the
-// outermost function takes a share of the gate (see gate) for as long as
-// it runs. That is a step late: yaegi read the global frame entering the
-// function. Where the shell hands the function to compiled code itself
-// (a session device's, see devices.Config.Wrap; start; time.AfterFunc)
-// it wraps the function to take the share before the call.
-func (s *Session) enterFunc() bool {
+// exitFunc is _fx_, deferred by a function that took the slow path. It
+// gives back what enterFunc took, and reports whether the function must
+// recover a panic itself: one that runs where nothing recovers it (see
+// leaveFunc). Recovering and panicking again at each level of a deep
+// recursion takes time quadratic in the depth, so a function where a
+// panic is recovered anyway lets it pass.
+func (s *Session) exitFunc() (mustRecover bool) {
 	id := goid.Get()
-	d, ok := depths.load(id)
-	if !ok {
-		d = &callDepth{}
-		depths.store(id, d)
+	r := slowFrames(id)
+	f := r.frames[len(r.frames)-1]
+	r.frames = r.frames[:len(r.frames)-1]
+	if f.deep {
+		r.deep--
 	}
-	if d.n >= maxDepth {
-		panic(fmt.Errorf("functions called %d deep: a function that calls itself without end?", maxDepth))
+	forgetIfIdle(id, r)
+	if f.share {
+		s.gate.leaveShare()
 	}
-	mustRecover := !s.recovers()
-	if d.n == 0 && s.foreign(id) {
-		d.leave = s.gate.enter()
+	return !s.recovers()
+}
+
+// slowFrame is what a function on the slow path took, for exitFunc.
+type slowFrame struct {
+	share bool // a share of the gate
+	deep  bool // counted in slowFrames.deep
+}
+
+// slowFrameList is, for one goroutine, the functions running on it that
+// took the slow path, innermost last, and the count of functions that
+// the depth check needs.
+type slowFrameList struct {
+	frames []slowFrame
+	deep   int // of frames, those that started past deepStack
+	below  int // the interpreted functions running below the first deep one
+}
+
+// slow holds the goroutines that run functions on the slow path. Only the
+// goroutine itself reads and writes its list.
+var slow perGoroutine[slowFrameList]
+
+func slowFrames(id int64) *slowFrameList {
+	if r, ok := slow.load(id); ok {
+		return r
 	}
-	d.n++
-	return mustRecover
+	r := &slowFrameList{}
+	slow.store(id, r)
+	return r
+}
+
+func forgetIfIdle(id int64, r *slowFrameList) {
+	if len(r.frames) == 0 {
+		slow.delete(id)
+	}
 }
 
 // share takes a read share of the gate for interpreted code a session's
@@ -83,10 +148,7 @@ func (s *Session) share() (leave func()) {
 // foreign reports a goroutine that runs interpreted code without a share
 // of the gate and outside any evaluation: one that compiled code started.
 func (s *Session) foreign(id int64) bool {
-	if id == s.evalGID.Load() {
-		return false
-	}
-	if _, held := s.gate.readers.load(id); held {
+	if id == s.evalGID.Load() || s.gate.holds(id) {
 		return false
 	}
 	// An evaluation's own goroutine, as when a declaration runs init():
@@ -95,26 +157,11 @@ func (s *Session) foreign(id int64) bool {
 	return !strings.Contains(string(buf[:runtime.Stack(buf, false)]), "yaegi/interp.(*Interpreter).Eval")
 }
 
-// exitFunc is _fx_, deferred by every function of the session that runs
-// where a panic is recovered anyway.
-func exitFunc() {
-	id := goid.Get()
-	if d, ok := depths.load(id); ok {
-		if d.n--; d.n <= 0 {
-			depths.delete(id)
-			if d.leave != nil {
-				d.leave()
-			}
-		}
-	}
-}
-
-// leaveFunc is _fl_, deferred with what recover() gave by a function of
+// leaveFunc is _fl_, called with what recover() gave by a function of
 // the session that runs on a goroutine nobody else watches: a library's
 // own (net/http's dialer, a callback), where a panic would end the
 // process. The panic is reported, and the function returns zero values.
 func (s *Session) leaveFunc(r any) {
-	exitFunc()
 	if r == nil {
 		return
 	}
@@ -129,14 +176,61 @@ func (s *Session) leaveFunc(r any) {
 // task started by start or background, a guarded callback), or a task's.
 func (s *Session) recovers() bool {
 	id := goid.Get()
-	if id == s.evalGID.Load() {
-		return true
-	}
-	if _, ok := s.gate.readers.load(id); ok {
+	if id == s.evalGID.Load() || s.gate.holds(id) {
 		return true
 	}
 	t := tasks.Current() // the foreground task on a goroutine of no task
 	return t != nil && t != tasks.Default.Foreground()
+}
+
+// deepStack is how much stack a goroutine uses before enterFunc counts
+// the interpreted functions on it: less than maxDepth of them take,
+// however they call each other. Measured with yaegi v0.16.1 on amd64, an
+// interpreted function calling another directly, the thinnest way, takes
+// stackPerCall bytes a call; through a function value or a method, 3.8
+// KB; through sort.Slice, 4.6 KB. A way thinner still would only be
+// caught a little deeper than maxDepth, when the stack reaches deepStack.
+const (
+	stackPerCall = 600
+	deepStack    = maxDepth * stackPerCall * 3 / 4
+)
+
+// interpretedDepth counts the interpreted functions running on the
+// calling goroutine: yaegi runs the body of each call of an interpreted
+// function in a runCfg of its own (and an evaluation's top level in one
+// more).
+func interpretedDepth() int {
+	buf := callersPool.Get().(*[1024]uintptr)
+	defer callersPool.Put(buf)
+	n := 0
+	for skip := 2; ; {
+		got := runtime.Callers(skip, buf[:])
+		for _, pc := range buf[:got] {
+			if isRunCfg(pc) {
+				n++
+			}
+		}
+		if got < len(buf) {
+			return n
+		}
+		skip += got
+	}
+}
+
+var callersPool = sync.Pool{New: func() any { return new([1024]uintptr) }}
+
+// runCfgPCs caches, for each return address seen, whether it is in
+// yaegi's runCfg: a few addresses recur.
+var runCfgPCs sync.Map // uintptr -> bool
+
+func isRunCfg(pc uintptr) bool {
+	if v, ok := runCfgPCs.Load(pc); ok {
+		return v.(bool)
+	}
+	fn := runtime.FuncForPC(pc - 1)
+	is := fn != nil && fn.Name() == "github.com/traefik/yaegi/interp.runCfg"
+	runCfgPCs.Store(pc, is)
+	return is
 }
 
 // makeSize is _mk_: the length or capacity n of make(T, n) for a T of the

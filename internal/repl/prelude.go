@@ -65,7 +65,7 @@ func (s *Session) prelude() interp.Exports {
 		"_rel_":  reflect.ValueOf(s.startCode),
 		"_strt":  reflect.ValueOf(s.startNamed),
 		"_fe_":   reflect.ValueOf(s.enterFunc),
-		"_fx_":   reflect.ValueOf(exitFunc),
+		"_fx_":   reflect.ValueOf(s.exitFunc),
 		"_mk_":   reflect.ValueOf(makeSize),
 		"_fl_":   reflect.ValueOf(s.leaveFunc),
 		"_acq_":  reflect.ValueOf(s.acquire),

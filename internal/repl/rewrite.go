@@ -32,11 +32,12 @@ const (
 	// releaseFunc and acquireFunc mark where a command's own code runs;
 	// see Session.evalRun.
 	releaseFunc = "_rel_();"
-	// funcPrologue begins every function the session declares.
-	// Only where nothing else recovers a panic does it recover one:
-	// recovering and panicking again at each level of a deep recursion
-	// takes time quadratic in the depth.
-	funcPrologue = "if _fe_(){defer func(){_fl_(recover())}()}else{defer _fx_()};"
+	// funcPrologue begins every function the session declares; see
+	// Session.enterFunc. Where an evaluation or the gate's share already
+	// guards the goroutine, as for every task started from a session, it
+	// is one call; each node it has is also a value yaegi allocates on
+	// every call of the function from compiled code.
+	funcPrologue = "if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()};"
 	acquireFunc  = ";_acq_()"
 )
 
