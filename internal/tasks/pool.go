@@ -1,6 +1,11 @@
 package tasks
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/petermattis/goid"
+)
 
 // Every task runs on a goroutine of its own, from the call of its function
 // until it returns: one goroutine per task. But the goroutine need not be a
@@ -65,9 +70,25 @@ func (p *pool) ensure() bool {
 	return true
 }
 
+// worker is a pool goroutine's record of the task it runs, for
+// Scheduler.Current. The goroutine is listed once for its life, not once
+// per task: adding and removing a map entry was a tenth of the
+// bookkeeping of a trivial task.
+type worker struct {
+	task atomic.Pointer[Task]
+}
+
+// onGoroutine maps the ids of the pool's goroutines to their workers.
+var onGoroutine gidMap
+
 // work is a pool goroutine: it comes as the pending one, runs tasks while
 // some wait, then parks or, with enough parked already, exits.
 func (p *pool) work() {
+	w := &worker{}
+	gid := uint64(goid.Get())
+	onGoroutine.store(gid, w)
+	// Deferred: a task that calls runtime.Goexit ends its goroutine.
+	defer onGoroutine.delete(gid)
 	p.mu.Lock()
 	pending := true
 	for {
@@ -86,7 +107,7 @@ func (p *pool) work() {
 			if spawn {
 				go p.work()
 			}
-			j.t.run(j.fn)
+			j.t.run(j.fn, w)
 			p.mu.Lock()
 			continue
 		}

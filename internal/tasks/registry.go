@@ -61,36 +61,44 @@ func (r *registry) appendAll(list []*Task) []*Task {
 	return list
 }
 
-// gidMap maps goroutine ids to the tasks running on them.
+// gidMap maps goroutine ids to the pool's workers running on them.
 type gidMap struct {
 	shards [shards]struct {
 		sync.Mutex
-		m map[uint64]*Task
-		_ [40]byte // keep shards on separate cache lines
+		m    map[uint64]*worker
+		peak int      // most entries since m was made
+		_    [32]byte // keep shards on separate cache lines
 	}
 }
 
-func (g *gidMap) store(gid uint64, t *Task) {
+func (g *gidMap) store(gid uint64, w *worker) {
 	s := &g.shards[gid%shards]
 	s.Lock()
 	if s.m == nil {
-		s.m = make(map[uint64]*Task)
+		s.m = make(map[uint64]*worker)
 	}
-	s.m[gid] = t
+	s.m[gid] = w
+	s.peak = max(s.peak, len(s.m))
 	s.Unlock()
 }
 
+// delete forgets gid. A Go map keeps the room it once had: a shard that
+// held many goroutines (a burst of waiting tasks) and is empty again is
+// dropped.
 func (g *gidMap) delete(gid uint64) {
 	s := &g.shards[gid%shards]
 	s.Lock()
 	delete(s.m, gid)
+	if len(s.m) == 0 && s.peak > 8 {
+		s.m, s.peak = nil, 0
+	}
 	s.Unlock()
 }
 
-func (g *gidMap) load(gid uint64) *Task {
+func (g *gidMap) load(gid uint64) *worker {
 	s := &g.shards[gid%shards]
 	s.Lock()
-	t := s.m[gid]
+	w := s.m[gid]
 	s.Unlock()
-	return t
+	return w
 }

@@ -24,7 +24,6 @@ type Scheduler struct {
 	root context.Context
 
 	running registry // while their functions run
-	byGID   gidMap   // goroutine id -> the task running its function on it
 	fg      atomic.Pointer[Task]
 
 	logger func() *slog.Logger // nil: no log
@@ -120,10 +119,9 @@ func (s *Scheduler) start(fn Func, name string, adaptErr error, opts []Option) *
 	return t
 }
 
-func (t *Task) run(fn Func) {
+func (t *Task) run(fn Func, w *worker) {
 	s := t.sched
-	gid := uint64(goid.Get())
-	s.byGID.store(gid, t)
+	w.task.Store(t)
 	var (
 		result   any
 		err      error
@@ -137,7 +135,7 @@ func (t *Task) run(fn Func) {
 			// without a result: that must not read as success.
 			err = fmt.Errorf("task %d %s: the function called runtime.Goexit instead of returning", t.id, t.name)
 		}
-		s.byGID.delete(gid)
+		w.task.Store(nil)
 		// The outcome is recorded before the task leaves the registry, so
 		// whoever sees it gone (Len, List, Wait, Foreground) finds its
 		// final state.
@@ -162,8 +160,10 @@ func (t *Task) run(fn Func) {
 // (motor.SetPosition(x) typed in a session), so that the operations of a
 // lock's holder are let through and everyone else's wait.
 func (s *Scheduler) Current() *Task {
-	if t := s.byGID.load(uint64(goid.Get())); t != nil {
-		return t
+	if w := onGoroutine.load(uint64(goid.Get())); w != nil {
+		if t := w.task.Load(); t != nil && t.sched == s {
+			return t
+		}
 	}
 	return s.fg.Load()
 }
