@@ -139,6 +139,11 @@ func (t *Task) Ended() time.Time {
 	return epoch.Add(time.Duration(t.ended))
 }
 
+// endedNow is hasEnded without the lock while t's context is not
+// cancelled, which it is before t ends: the tasks a command starts all
+// look at the command as they end, and would all take its lock.
+func (t *Task) endedNow() bool { return t.ctx.Err() != nil && t.hasEnded() }
+
 func (t *Task) hasEnded() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -296,7 +301,7 @@ func (t *Task) end(state State, err error) {
 	// Release the context's resources; the cause is already recorded.
 	t.cancel(errTaskEnded)
 	p := t.parent.Load()
-	for p != nil && p.hasEnded() {
+	for p != nil && p.endedNow() {
 		p = p.parent.Load()
 	}
 	t.parent.Store(p)
