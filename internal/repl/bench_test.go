@@ -55,6 +55,13 @@ func BenchmarkStartFromSessionDeclared(b *testing.B) {
 	benchmarkStart(b, "func f(ctx context.Context) error { return nil }")
 }
 
+// BenchmarkStartFromSessionCalling is BenchmarkStartFromSession with an f
+// that calls something, as a task's function does: the trivial f needs no
+// guard (see guardless), this one pays the prologue's call.
+func BenchmarkStartFromSessionCalling(b *testing.B) {
+	benchmarkStart(b, "f := func(ctx context.Context) error { return ctx.Err() }")
+}
+
 func benchmarkStart(b *testing.B, declareF string) {
 	// The shell's log at its default level, to a discarded writer.
 	b.Cleanup(logs.Set(slog.New(slog.NewJSONHandler(io.Discard, nil)), nil, nil))
