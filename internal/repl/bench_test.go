@@ -56,10 +56,10 @@ func BenchmarkStartDeclaredFromSession(b *testing.B) {
 	benchmarkStart(b, "func f(ctx context.Context) error { return nil }")
 }
 
-// BenchmarkStartFromSessionCalling is BenchmarkStartFromSession with an f
+// BenchmarkStartCallingFromSession is BenchmarkStartFromSession with an f
 // that calls something, as a task's function does: the trivial f needs no
 // guard (see guardless), this one pays the prologue's call.
-func BenchmarkStartFromSessionCalling(b *testing.B) {
+func BenchmarkStartCallingFromSession(b *testing.B) {
 	benchmarkStart(b, "f := func(ctx context.Context) error { return ctx.Err() }")
 }
 
