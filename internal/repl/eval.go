@@ -41,7 +41,9 @@ type Session struct {
 	out    io.Writer
 	loader Loader
 	notify func(error)
-	decls  declIndex // what the session declared, for the unit guard and completion (unitguard.go)
+	// afterEnd is ended, for watch.
+	afterEnd func(*tasks.Task)
+	decls    declIndex // what the session declared, for the unit guard and completion (unitguard.go)
 	// gate keeps evaluations and interpreted code on other goroutines
 	// apart; held is true while an evaluation holds it alone.
 	gate gate
@@ -107,6 +109,7 @@ func NewSession(o Options) (*Session, error) {
 		imported: map[string]string{},
 		learned:  map[string]string{},
 	}
+	s.afterEnd = s.ended // made once: a method value is a closure each time
 	if p, err := prepare(item{text: preludeSource, line: 1, col: 1, decl: true}, "", nil); err == nil {
 		for _, is := range p.imports {
 			s.imported[is.path] = is.name

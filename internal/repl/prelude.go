@@ -112,22 +112,27 @@ func (s *Session) background(f any, name ...string) func(args ...any) *tasks.Tas
 	return func(args ...any) *tasks.Task { return s.watch(run(args...)) }
 }
 
-// watch makes a failure of t show when nobody awaits t at that moment: a move started and not awaited must not fail unseen.
-// It watches through Task.AfterEnd, not a goroutine per task: a loop that
-// starts a hundred thousand tasks must not pay for two goroutines each.
+// watch makes a failure of t show when nobody awaits t at that moment: a
+// move started and not awaited must not fail unseen. It watches through
+// Task.AfterEndOf, not a goroutine per task, with one function for every
+// task (Session.afterEnd): a loop that starts a hundred thousand tasks
+// must not pay for two goroutines each, nor a closure.
 func (s *Session) watch(t *tasks.Task) *tasks.Task {
 	if s.notify == nil || t == nil || t.Foreground() {
 		return t
 	}
-	// The check waits a moment after the end: `await start(f)` with an f
-	// that fails at once ends before the command reaches its await, and
-	// that failure is the await's to print, not the watcher's.
-	t.AfterEnd(func() {
-		if t.State() == tasks.Failed {
-			time.AfterFunc(unawaitedGrace, func() { s.reportUnawaited(t) })
-		}
-	})
+	t.AfterEndOf(s.afterEnd)
 	return t
+}
+
+// ended is watch's check when t ends. It waits a moment after the end:
+// `await start(f)` with an f that fails at once ends before the command
+// reaches its await, and that failure is the await's to print, not the
+// watcher's.
+func (s *Session) ended(t *tasks.Task) {
+	if t.State() == tasks.Failed {
+		time.AfterFunc(unawaitedGrace, func() { s.reportUnawaited(t) })
+	}
 }
 
 // unawaitedGrace is how long after a failure an await may still claim it.

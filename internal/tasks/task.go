@@ -62,7 +62,7 @@ type Task struct {
 
 	mu     sync.Mutex
 	done   chan struct{} // made by the first Done, or at the end if nobody asked
-	onEnd  func()        // AfterEnd's functions, until they run
+	onEnd  func(*Task)   // AfterEnd's functions, until they run
 	state  State
 	result any
 	err    error
@@ -166,14 +166,20 @@ func (t *Task) Done() <-chan struct{} {
 // runs at once on the calling goroutine. f must be short: it is what
 // watches a task without a goroutine waiting on Done for each one. A panic
 // in f is logged, not passed on.
-func (t *Task) AfterEnd(f func()) {
+func (t *Task) AfterEnd(f func()) { t.AfterEndOf(func(*Task) { f() }) }
+
+// AfterEndOf is AfterEnd for a function that is given the task: one such
+// function made once can watch every task, where AfterEnd's function is a
+// closure allocated for each (the shell watches every task a session
+// starts).
+func (t *Task) AfterEndOf(f func(*Task)) {
 	t.mu.Lock()
 	if !t.over {
 		// One function in a field of its own, not a slice: nearly every
 		// task has at most one (the shell's watch), and a slice would be
 		// 16 bytes more per task and an allocation per task.
 		if prev := t.onEnd; prev != nil {
-			t.onEnd = func() { t.runHook(prev); t.runHook(f) }
+			t.onEnd = func(*Task) { t.runHook(prev); t.runHook(f) }
 		} else {
 			t.onEnd = f
 		}
@@ -184,7 +190,7 @@ func (t *Task) AfterEnd(f func()) {
 	t.runHook(f)
 }
 
-func (t *Task) runHook(f func()) {
+func (t *Task) runHook(f func(*Task)) {
 	defer func() {
 		if v := recover(); v != nil {
 			t.sched.log(func(l *slog.Logger) {
@@ -192,7 +198,7 @@ func (t *Task) runHook(f func()) {
 			})
 		}
 	}()
-	f()
+	f(t)
 }
 
 // Cancel asks the task to stop, with ErrCancelled as the cause. It returns

@@ -758,6 +758,30 @@ func TestAfterEnd(t *testing.T) {
 	}
 }
 
+// AfterEndOf gives its one function each task it watches, with the task's
+// final state, beside AfterEnd's.
+func TestAfterEndOf(t *testing.T) {
+	s := newScheduler(t)
+	saw := make(chan string, 4)
+	watch := func(task *Task) { saw <- task.Name() + " " + task.State().String() }
+	release := make(chan struct{})
+	a := s.Start(func() error { <-release; return errors.New("jammed") }, Named("a"))
+	b := s.Start(func() { <-release }, Named("b"))
+	a.AfterEnd(func() { saw <- "a first" })
+	a.AfterEndOf(watch)
+	b.AfterEndOf(watch)
+	close(release)
+	got := map[string]bool{}
+	for range 3 {
+		got[<-saw] = true
+	}
+	for _, want := range []string{"a first", "a failed", "b done"} {
+		if !got[want] {
+			t.Errorf("AfterEndOf: saw %v; want %q", got, want)
+		}
+	}
+}
+
 // Goroutines are reused (pool.go), but a task never waits behind another:
 // with many tasks blocked, more tasks start and run at once, also ones
 // started and awaited from inside a blocked task.
