@@ -28,14 +28,30 @@ func Format(v any) string {
 		return b.String() // a device the session declared: its table
 	}
 	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Func {
+	switch rv.Kind() {
+	case reflect.Func:
 		if rv.IsNil() {
 			return "nil"
 		}
 		return rv.Type().String()
+	case reflect.Slice, reflect.Array:
+		if n := rv.Len(); n > maxShownItems {
+			if !rv.CanAddr() { // an array in an interface: Slice needs an address
+				c := reflect.New(rv.Type()).Elem()
+				c.Set(rv)
+				rv = c
+			}
+			head := fmt.Sprint(rv.Slice(0, maxShownItems).Interface())
+			return fmt.Sprintf("%s ...] (%d items, the first %d shown: index or range over it for the rest)", strings.TrimSuffix(head, "]"), n, maxShownItems)
+		}
 	}
 	return fmt.Sprint(v)
 }
+
+// maxShownItems is how many items of a slice or array the prompt prints,
+// as IPython's printer stops at 1,000: `await gather(ts...)` of 100,000
+// tasks is a value to keep, not a screenful of "<nil>" for ten seconds.
+const maxShownItems = 1000
 
 // typeExpr writes t as Go source the session can assert to, if it can.
 // Types of packages in scope are written with the package's name; types
