@@ -57,8 +57,8 @@ func BenchmarkStartDeclaredFromSession(b *testing.B) {
 }
 
 // BenchmarkStartCallingFromSession is BenchmarkStartFromSession with an f
-// that calls something, as a task's function does: the trivial f needs no
-// guard (see guardless), this one pays the prologue's call.
+// that calls something, as a task's function does: what a call from a
+// task into compiled code adds.
 func BenchmarkStartCallingFromSession(b *testing.B) {
 	benchmarkStart(b, "f := func(ctx context.Context) error { return ctx.Err() }")
 }

@@ -82,20 +82,10 @@ func TestRewrite(t *testing.T) {
 		{"await := 3", "await := 3"},
 		{"f := func(ctx context.Context) { g := func() { await t }; g() }", "f := func(ctx context.Context) {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; g := func() {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; _awc(ctx, t) }; g() }"},
 		{"t := start(corofunc)", `t := _strt(corofunc, "corofunc")`},
-		{"t := start(func() {})", `t := _strt(func() {}, "")`},
+		{"t := start(func() {})", `t := _strt(func() {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()};}, "")`},
 		{`t := start(f, "name")`, `t := start(f, "name")`},
 		{"if start := g; true { start(f) }", "if start := g; true { start(f) }"},
 		{"run := background(f)", `run := background(f, "f")`},
-		// A function that cannot call, panic or read a global needs no
-		// guard; one more operation and it has it.
-		{"f := func(ctx context.Context) error { return nil }", "f := func(ctx context.Context) error { return nil }"},
-		{"func sq(x int) (y int) { return x*x + 1 }", "func sq(x int) (y int) { return x*x + 1 }"},
-		{"func half(x int) int { return x / 2 }", "func half(x int) int {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return x / 2 }"},
-		{"func get() error { return err }", "func get() error {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return err }"},
-		{"func same(a, b any) bool { return a == b }", "func same(a, b any) bool {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return a == b }"},
-		{"func recv(c chan int) int { return <-c }", "func recv(c chan int) int {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return <-c }"},
-		{"func f() { g() }", "func f() {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; g() }"},
-		{"f := func(x int) func() int { return func() int { return x } }", "f := func(x int) func() int {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return func() int {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; return x } }"},
 	}
 	for _, tt := range tests {
 		p, err := prepare(splitItems(tt.src)[0], "", nil)
@@ -106,20 +96,6 @@ func TestRewrite(t *testing.T) {
 		if got := stripLine(p.text); got != tt.want {
 			t.Errorf("prepare(%q) = %q; want %q", tt.src, got, tt.want)
 		}
-	}
-}
-
-// TestRewriteShadowedNil: nil, true and false are a read of the session's
-// global frame once the session declared them, and the function keeps its
-// guard.
-func TestRewriteShadowedNil(t *testing.T) {
-	h := &hooks{shadowed: func(name string) bool { return name == "nil" }}
-	p, err := prepare(splitItems("f := func() error { return nil }")[0], "", h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := stripLine(p.text); !strings.Contains(got, "_fe_()") {
-		t.Errorf("prepare with nil declared = %q; want the guard", got)
 	}
 }
 

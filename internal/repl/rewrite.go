@@ -253,12 +253,8 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		}
 	}
 	// prologue starts every function of the session with the guard that
-	// keeps it from ending the process (see Session.enterFunc), unless
-	// it provably cannot (see guardless).
-	prologue := func(ft *ast.FuncType, body *ast.BlockStmt) {
-		if guardless(ft, body, h.shadowed) {
-			return
-		}
+	// keeps it from ending the process (see Session.enterFunc).
+	prologue := func(body *ast.BlockStmt) {
 		off := offset(body.Lbrace) + 1
 		edits = append(edits, edit{off, off, funcPrologue + directiveAt(body.Lbrace+1)})
 	}
@@ -275,7 +271,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			prologue(n.Type, n.Body)
+			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			ast.Inspect(n.Body, visit)
 			funcs = funcs[:len(funcs)-1]
@@ -287,7 +283,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			if n.Body == nil {
 				return false
 			}
-			prologue(n.Type, n.Body)
+			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			ast.Inspect(n.Body, visit)
 			funcs = funcs[:len(funcs)-1]
@@ -729,81 +725,6 @@ func loopCopies(vars []ast.Expr, body *ast.BlockStmt) string {
 }
 
 // hasCtx reports whether a function has a parameter named ctx.
-// guardless reports a function that needs no prologue: one whose body
-// only returns constants and its own parameters, or operations on them
-// that cannot panic. Such a function calls nothing, so it cannot recurse;
-// cannot panic, so it needs no recovering on a library's goroutine; and
-// reads nothing of the global frame, so it needs no share of the gate.
-// Like the compiler's leaf functions that skip the stack check, it skips
-// the one call from interpreted to compiled code the prologue costs, a
-// sixth of a trivial task's CPU (BenchmarkStartFromSession); a function
-// that does anything more keeps the prologue. shadowed, if not nil,
-// reports a name the session declared (nil, true and false can be).
-func guardless(ft *ast.FuncType, body *ast.BlockStmt, shadowed func(string) bool) bool {
-	own := map[*ast.Object]bool{}
-	for _, fl := range []*ast.FieldList{ft.Params, ft.Results} {
-		if fl == nil {
-			continue
-		}
-		for _, f := range fl.List {
-			for _, name := range f.Names {
-				if name.Obj != nil {
-					own[name.Obj] = true
-				}
-			}
-		}
-	}
-	var safe func(e ast.Expr) bool
-	safe = func(e ast.Expr) bool {
-		switch e := e.(type) {
-		case *ast.BasicLit:
-			return true
-		case *ast.ParenExpr:
-			return safe(e.X)
-		case *ast.Ident:
-			if e.Obj != nil {
-				return own[e.Obj]
-			}
-			switch e.Name {
-			case "nil", "true", "false":
-				return shadowed == nil || !shadowed(e.Name)
-			}
-			return false
-		case *ast.UnaryExpr:
-			// Not * (a nil pointer) nor <- (a receive, an await).
-			switch e.Op {
-			case token.ADD, token.SUB, token.NOT, token.XOR:
-				return safe(e.X)
-			}
-			return false
-		case *ast.BinaryExpr:
-			// Not / and % (by zero), shifts (by a negative count), nor ==
-			// and != (of interfaces holding uncomparable values).
-			switch e.Op {
-			case token.ADD, token.SUB, token.MUL, token.AND, token.OR, token.XOR, token.AND_NOT,
-				token.LAND, token.LOR, token.LSS, token.LEQ, token.GTR, token.GEQ:
-				return safe(e.X) && safe(e.Y)
-			}
-			return false
-		}
-		return false
-	}
-	for _, st := range body.List {
-		switch st := st.(type) {
-		case *ast.EmptyStmt:
-		case *ast.ReturnStmt:
-			for _, r := range st.Results {
-				if !safe(r) {
-					return false
-				}
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func hasCtx(ft *ast.FuncType) bool {
 	if ft.Params == nil {
 		return false
