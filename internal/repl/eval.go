@@ -290,7 +290,8 @@ func (s *Session) eval(ctx context.Context, src, file string) error {
 			return err
 		}
 		p, err := prepare(it, file, &hooks{check: s.checkCall, units: s.checkUnits, awaitType: s.awaitType, void: s.void, private: s.privateSelector,
-			pkg: func(name string) bool { _, ok := s.packagePath(name); return ok }, shadowed: s.declared})
+			pkg: func(name string) bool { _, ok := s.packagePath(name); return ok }, shadowed: s.declared,
+			chanExpr: s.chanExpr, global: s.globalKind})
 		if err != nil {
 			return explainIPython(it.text, err)
 		}

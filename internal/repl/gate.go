@@ -25,31 +25,57 @@ import (
 // so the shell keeps the two apart itself: interpreted code running on a
 // goroutine of its own (a task, a callback) holds a read share of the
 // gate, and gives it up while it blocks in the prelude (await, sleep,
-// waitUntil, time.Sleep); an evaluation holds the gate alone while yaegi
-// compiles and rewrites the frame, and lets go while the command's own
-// code runs (see Session.evalText). A command thus waits, before it
-// starts, for background tasks to reach an await or sleep; a task that
+// waitUntil, time.Sleep) or in a channel operation of a function of the
+// session; an evaluation holds the gate alone while yaegi compiles and
+// rewrites the frame, and lets go while the command's own code runs (see
+// Session.evalText). A command thus waits, before it starts, for
+// background tasks to reach a point where they block; a task that
 // computes without one holds the prompt until it pauses, or for
 // patience at most.
+//
+// The channel operations that pause are those the rewrite finds as
+// statements of a function (see chanPauser): <-c; v := <-c, v, ok = <-c
+// and other assignments of a receive; c <- v (v a local, a literal
+// constant or a typed value such as a call); return <-c, ...; select
+// without default; for v := range c over a c known to be a channel (made
+// or declared as one, a global holding one, time.Tick(d)). A receive
+// inside a larger expression (f(<-c), if v := <-c; ...), range over a
+// channel the rewrite cannot tell from a slice (a struct field, a method's
+// result), a send of a global of unknown kind, and a select with default
+// (it does not block) keep the share, as does compiled code that blocks
+// (a device call, sync.WaitGroup.Wait).
 type gate struct {
 	mu sync.RWMutex
-	// readers counts the read shares each goroutine holds (nesting).
+	// readers counts the read shares each goroutine holds (nesting), and
+	// whether it has given them up for a while (see pause).
 	readers shares
-	// leave is what enter returns: made once, since every task started
-	// from a session enters the gate (see leaveShare).
-	leave     func()
-	leaveOnce sync.Once
+	// leave and resume are what enter and pause return: made once, since
+	// every task started from a session enters the gate (see leaveShare).
+	leave, resume func()
+	once          sync.Once
+	// unguarded counts the evaluations that went on without the gate
+	// (see lock): none, as long as every interpreted goroutine pauses
+	// where it blocks.
+	unguarded atomic.Int64
 }
+
+func (g *gate) init() { g.leave, g.resume = g.leaveShare, g.resumeShare }
 
 // enter takes a read share for interpreted code that is about to run on
 // this goroutine; leave gives it back, on the same goroutine.
 func (g *gate) enter() (leave func()) {
 	// Only this goroutine reads its count, so it may count the share a
 	// moment before it has it.
-	if g.readers.add(goid.Get(), 1) == 1 {
+	id := goid.Get()
+	switch n := g.readers.add(id, 1); {
+	case n == 1:
 		g.mu.RLock()
+	case n&paused != 0:
+		// A pause that never saw its resume (see pause): interpreted
+		// code is about to run, so the share is taken back first.
+		g.resumeShare()
 	}
-	g.leaveOnce.Do(func() { g.leave = g.leaveShare })
+	g.once.Do(g.init)
 	return g.leave
 }
 
@@ -57,23 +83,73 @@ func (g *gate) enter() (leave func()) {
 // goroutine's shares nest (enter inside enter), so the one to give back
 // is known without a closure per share.
 func (g *gate) leaveShare() {
-	if g.readers.add(goid.Get(), -1) == 0 {
+	id := goid.Get()
+	switch n := g.readers.add(id, -1); {
+	case n == 0:
 		g.mu.RUnlock()
+	case n == paused:
+		// Its last share, given up already by a pause without a resume:
+		// nothing left to unlock (a second RUnlock is a fatal error).
+	case n&paused != 0:
+		// Outer interpreted code goes on: take the share back.
+		g.resumeShare()
 	}
 }
 
-// holds reports whether the goroutine id holds a share.
+// holds reports whether the goroutine id holds a share, paused or not.
 func (g *gate) holds(id int64) bool { return g.readers.held(id) }
 
+// guards reports whether the goroutine id holds a share, taking it back
+// first if a pause left it given up: it is about to run interpreted code.
+// A pause ends where its blocking call returns; one that did not (the
+// blocked operation panicked, or yaegi stopped the goroutine there) ends
+// here, at the next interpreted function to start, at the latest when the
+// goroutine leaves the gate.
+func (g *gate) guards(id int64) bool {
+	held, wasPaused := g.readers.unpause(id)
+	if wasPaused {
+		g.mu.RLock()
+	}
+	return held
+}
+
 // pause gives up this goroutine's read share, if it has one, while it
-// blocks; resume takes it again.
+// blocks; resume takes it again. The goroutine must run no interpreted
+// code in between. A pause is recorded with the goroutine's shares, so
+// one that is never resumed is ended by the next enter, guards or
+// leaveShare of the goroutine, and never unlocks twice.
 func (g *gate) pause() (resume func()) {
-	if !g.readers.held(goid.Get()) {
+	if !g.pauseShare() {
 		return func() {}
 	}
-	g.mu.RUnlock()
-	return g.mu.RLock
+	g.once.Do(g.init)
+	return g.resume
 }
+
+// pauseShare is pause without the resume to call: _pz_, before a channel
+// operation of session code that may block; _rs_ (resumeShare) follows it.
+// It reports whether the goroutine holds a share.
+func (g *gate) pauseShare() bool {
+	n := g.readers.pause(goid.Get())
+	if n&^paused == 0 {
+		return false
+	}
+	if n&paused == 0 {
+		g.mu.RUnlock()
+	}
+	return true
+}
+
+// resumeShare takes back the share a pause gave up, if one did.
+func (g *gate) resumeShare() {
+	if _, wasPaused := g.readers.unpause(goid.Get()); wasPaused {
+		g.mu.RLock()
+	}
+}
+
+// paused marks, in a goroutine's count of shares, shares given up by a
+// pause and not yet taken back.
+const paused = 1 << 30
 
 // shares counts the read shares of each goroutine that holds one. It is
 // perGoroutine with counts instead of pointers in its maps: no allocation
@@ -92,10 +168,11 @@ func (s *shares) held(id int64) bool {
 	sh.Lock()
 	n := sh.m[id]
 	sh.Unlock()
-	return n > 0
+	return n&^paused > 0
 }
 
-// add changes id's count by delta and returns the new count.
+// add changes id's count by delta and returns the new count, with the
+// paused mark. An entry whose count comes to 0 is deleted, marked or not.
 func (s *shares) add(id int64, delta int32) int32 {
 	sh := &s.shards[uint64(id)%uint64(len(s.shards))]
 	sh.Lock()
@@ -103,7 +180,7 @@ func (s *shares) add(id int64, delta int32) int32 {
 		sh.m = make(map[int64]int32)
 	}
 	n := sh.m[id] + delta
-	if n > 0 {
+	if n&^paused > 0 {
 		sh.m[id] = n
 		sh.peak = max(sh.peak, len(sh.m))
 	} else if delete(sh.m, id); len(sh.m) == 0 && sh.peak > 8 {
@@ -112,6 +189,32 @@ func (s *shares) add(id int64, delta int32) int32 {
 	}
 	sh.Unlock()
 	return n
+}
+
+// pause marks id's shares given up, if it holds any, and returns its
+// count as it was, with the mark.
+func (s *shares) pause(id int64) int32 {
+	sh := &s.shards[uint64(id)%uint64(len(s.shards))]
+	sh.Lock()
+	n := sh.m[id]
+	if n&^paused > 0 {
+		sh.m[id] = n | paused
+	}
+	sh.Unlock()
+	return n
+}
+
+// unpause clears id's mark; it reports whether id holds shares and
+// whether they were marked.
+func (s *shares) unpause(id int64) (held, wasPaused bool) {
+	sh := &s.shards[uint64(id)%uint64(len(s.shards))]
+	sh.Lock()
+	n := sh.m[id]
+	if n&paused != 0 {
+		sh.m[id] = n &^ paused
+	}
+	sh.Unlock()
+	return n&^paused > 0, n&paused != 0
 }
 
 // patience is how long an evaluation waits for interpreted code elsewhere
@@ -133,6 +236,7 @@ func (g *gate) lock() bool {
 			return true
 		}
 		if time.Now().After(deadline) {
+			g.unguarded.Add(1)
 			slog.Debug("the interpreter's gate: interpreted code on another goroutine did not pause; evaluating without the gate")
 			return false
 		}

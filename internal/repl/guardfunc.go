@@ -54,7 +54,8 @@ func init() {
 func (s *Session) enterFunc() bool {
 	deep := stackInUse() >= deepStack
 	id := goid.Get()
-	if !deep && (id == s.evalGID.Load() || s.gate.holds(id)) {
+	// guards, not holds: a pause left unresumed ends here (see gate.guards).
+	if guarded := id == s.evalGID.Load() || s.gate.guards(id); !deep && guarded {
 		return false
 	}
 	r := slowFrames(id)

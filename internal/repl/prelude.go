@@ -72,6 +72,8 @@ func (s *Session) prelude() interp.Exports {
 		"_last_": reflect.ValueOf(s.lastValue),
 		"_hlp":   reflect.ValueOf(s.helpNamed),
 		"_hold_": reflect.ValueOf(s.holdStop),
+		"_pz_":   reflect.ValueOf(s.pauseShare), // see chanPauser
+		"_rs_":   reflect.ValueOf(s.resumeShare),
 	}
 	maps.Copy(names, s.scanNames())
 	return interp.Exports{preludePath + "/prelude": names}

@@ -86,6 +86,8 @@ func TestRewrite(t *testing.T) {
 		{`t := start(f, "name")`, `t := start(f, "name")`},
 		{"if start := g; true { start(f) }", "if start := g; true { start(f) }"},
 		{"run := background(f)", `run := background(f, "f")`},
+		// The receive gives up the gate's share while it blocks (see chanPauser).
+		{"func recv(c chan int) int { return <-c }", "func recv(c chan int) int {if _fe_(){defer func(){if _fx_(){_fl_(recover())}}()}; {_pz_();_gv1:=<-c;_rs_();return _gv1} }"},
 	}
 	for _, tt := range tests {
 		p, err := prepare(splitItems(tt.src)[0], "", nil)

@@ -135,6 +135,11 @@ type hooks struct {
 	// shadowed reports a name the session declared itself, over the
 	// prelude's (Session.names).
 	shadowed func(name string) bool
+	// chanExpr reports a global or a package function's call that is a
+	// channel (Session.chanExpr); global a global variable or constant,
+	// and whether it is an untyped constant (Session.globalKind).
+	chanExpr func(ast.Expr) bool
+	global   func(name string) (known, untyped bool)
 }
 
 // prepare parses one item, rewrites its awaits and checks it. file and
@@ -259,6 +264,10 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		edits = append(edits, edit{off, off, funcPrologue + directiveAt(body.Lbrace+1)})
 	}
 	typed := map[*ast.UnaryExpr]string{} // awaits whose result type is known
+	// pauser makes blocking channel operations in functions give up the
+	// gate's share (see chanPauser).
+	pauser := &chanPauser{offset: offset, at: directiveAt, isAwait: isAwait, chanExpr: h.chanExpr, global: h.global,
+		add: func(off, end int, text string) { edits = append(edits, edit{off, end, text}) }}
 	// whole reports the statement that is the whole item.
 	whole := func(n ast.Stmt) bool {
 		if it.decl {
@@ -273,7 +282,9 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		case *ast.FuncLit:
 			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
+			pauser.enter(n)
 			ast.Inspect(n.Body, visit)
+			pauser.exit()
 			funcs = funcs[:len(funcs)-1]
 			return false
 		case *ast.FuncDecl:
@@ -285,9 +296,23 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			}
 			prologue(n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
+			pauser.enter(n)
 			ast.Inspect(n.Body, visit)
+			pauser.exit()
 			funcs = funcs[:len(funcs)-1]
 			return false
+		case *ast.BlockStmt:
+			if len(funcs) > 0 {
+				pauser.list(n.List)
+			}
+		case *ast.CaseClause:
+			if len(funcs) > 0 {
+				pauser.list(n.Body)
+			}
+		case *ast.CommClause:
+			if len(funcs) > 0 {
+				pauser.list(n.Body)
+			}
 		case *ast.LabeledStmt:
 			labelled[n.Stmt] = n.Pos()
 		case *ast.TypeSwitchStmt:
@@ -307,6 +332,9 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 				}
 			}
 		case *ast.RangeStmt:
+			if len(funcs) > 0 && pauser.rangeChan(n, copyLoopVars) {
+				break
+			}
 			if n.Tok == token.DEFINE {
 				if copies := loopCopies([]ast.Expr{n.Key, n.Value}, n.Body); copies != "" {
 					copyLoopVars(n, n.Body, copies)
@@ -452,16 +480,19 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		var b strings.Builder
 		at := from
 		for _, e := range edits {
-			if e.off < from || e.end > to {
+			// An edit inside one that replaced its text is part of the
+			// replacement's (see chanPauser).
+			if e.off < from || e.end > to || e.off < at || pauser.hidden(e.text, e.off, e.end, from, to) {
 				continue
 			}
 			b.WriteString(text[at:e.off])
-			b.WriteString(e.text)
+			b.WriteString(pauser.expand(e.text))
 			at = e.end
 		}
 		b.WriteString(text[at:to])
 		return b.String()
 	}
+	pauser.apply = apply
 	p.text = directive + apply(0, len(text))
 	p.kind = kindStmt
 	if it.decl {
