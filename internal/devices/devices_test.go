@@ -330,6 +330,37 @@ func TestCancelledSetIsLoggedWithWhereItStopped(t *testing.T) {
 	}
 }
 
+// An emergency stop's cancelled sets are logged in full, with where each
+// motor stopped, once the stop has reported: LogStopRecords (which the
+// shell calls before logging the report) writes them, in order.
+func TestEmergencyStopLogsItsCancelledSets(t *testing.T) {
+	m1, m2 := motors.NewLinear("estoplog_m1"), motors.NewLinear("estoplog_m2")
+	var p1, p2 q.Length
+	recs := logRecords(func() {
+		mv1, mv2 := m1.SetPosition(10*q.MM), m2.SetPosition(-10*q.MM)
+		devtest.Eventually(t, "moved", func() bool { return m1.Position() > 0 && m2.Position() < 0 })
+		devices.EmergencyStopEverything(ctx)
+		devices.LogStopRecords()
+		mv1.Await(ctx)
+		mv2.Await(ctx)
+		p1, p2 = m1.Position(), m2.Position()
+	})
+	byDevice := map[string]map[string]string{}
+	for _, r := range setRecords(recs) {
+		byDevice[r["device"]] = r
+	}
+	for name, now := range map[string]q.Length{"estoplog_m1": p1, "estoplog_m2": p2} {
+		r := byDevice[name]
+		if r == nil {
+			t.Errorf("no set record of %s after the emergency stop: %v", name, recs)
+			continue
+		}
+		if r["err"] != tasks.ErrEmergencyStop.Error() || r["now"] != now.String() {
+			t.Errorf("log of %s = %v; want err %q, now %v", name, r, tasks.ErrEmergencyStop, now)
+		}
+	}
+}
+
 func TestOperationIsLogged(t *testing.T) {
 	s := shutters.New("s")
 	var recs []map[string]string

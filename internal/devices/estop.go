@@ -121,8 +121,9 @@ func EmergencyStopScheduler(ctx context.Context, sched *tasks.Scheduler, devs fu
 	// operations they end would run only after those had unwound: the
 	// runtime runs woken goroutines first in, first out (issue 17).
 	cancelAll := sched.Hold(tasks.ErrEmergencyStop)
+	defer holdRecords()()
 	stopped := make(chan *StopReport, 1)
-	answered := make(chan struct{}, 1)
+	answered := &lastAnswer{start: time.Now()}
 	go func() { stopped <- stopDevices(context.WithValue(ctx, answeredKey{}, answered), devs) }()
 	d := holdWhileStopping(stopped, answered)
 	n := cancelAll()
@@ -135,6 +136,77 @@ func EmergencyStopScheduler(ctx context.Context, sched *tasks.Scheduler, devs fu
 	return &r
 }
 
+// stopRecords are the audit records of the operations an emergency stop
+// ends (a set, cancelled, and where it stopped), made while it runs: each
+// is written once the stop has reported, in order, whole and with the
+// time it was made. Formatting and writing a record takes longer than a
+// dummy motor's whole stop, and each device's stop waits for its
+// operations to end: written at once, a thousand of them stood between
+// ctrl-k and its report line (issue 17).
+var stopRecords struct {
+	mu      sync.Mutex
+	holds   int      // emergency stops under way
+	pending []func() // in the order made
+	writing sync.Mutex
+}
+
+// holdRecords makes the records wait while an emergency stop runs; the
+// function it returns ends the hold and writes them on a goroutine of
+// their own (or LogStopRecords writes them first).
+func holdRecords() (release func()) {
+	stopRecords.mu.Lock()
+	stopRecords.holds++
+	stopRecords.mu.Unlock()
+	return func() {
+		stopRecords.mu.Lock()
+		stopRecords.holds--
+		write := stopRecords.holds == 0 && len(stopRecords.pending) > 0
+		stopRecords.mu.Unlock()
+		if write {
+			go LogStopRecords()
+		}
+	}
+}
+
+// record writes a record of an operation now, or once the emergency stop
+// under way has reported.
+func record(write func()) {
+	stopRecords.mu.Lock()
+	if stopRecords.holds > 0 {
+		stopRecords.pending = append(stopRecords.pending, write)
+		stopRecords.mu.Unlock()
+		return
+	}
+	stopRecords.mu.Unlock()
+	write()
+}
+
+// LogStopRecords writes the records of the operations that the last
+// emergency stop ended, if they wait, and returns when they are written.
+// The shell calls it after printing the stop's report and before logging
+// it, so that the log holds them in order; they are written on their own
+// otherwise.
+func LogStopRecords() {
+	stopRecords.writing.Lock()
+	defer stopRecords.writing.Unlock()
+	for {
+		stopRecords.mu.Lock()
+		if stopRecords.holds > 0 || len(stopRecords.pending) == 0 {
+			stopRecords.mu.Unlock()
+			return
+		}
+		batch := stopRecords.pending
+		stopRecords.pending = nil
+		stopRecords.mu.Unlock()
+		for _, write := range batch {
+			func() {
+				defer func() { _ = recover() }() // a record lost, never the caller
+				write()
+			}()
+		}
+	}
+}
+
 // How long an emergency stop lets the devices stop before it cancels the
 // tasks (held meanwhile: they run on, but nothing they start runs): as
 // long as devices keep answering, up to holdAtMost; a device that hangs
@@ -144,13 +216,24 @@ const (
 	holdAtMost = 200 * time.Millisecond
 )
 
-// answeredKey's value in an emergency stop's context is a channel that
-// EmergencyStopAllWithin pokes whenever a device has answered.
+// answeredKey's value in an emergency stop's context is the lastAnswer
+// that EmergencyStopAllWithin sets whenever a device has answered.
 type answeredKey struct{}
+
+// lastAnswer is when a device last answered (monotonic nanoseconds since
+// the hold began), set without waking anyone: a thousand devices
+// answering would otherwise wake the holding goroutine and re-arm its
+// timer a thousand times.
+type lastAnswer struct {
+	start time.Time
+	at    atomic.Int64
+}
+
+func (l *lastAnswer) set() { l.at.Store(int64(time.Since(l.start))) }
 
 // holdWhileStopping returns the devices' report once stopped gives it, or
 // nil when no device has answered for quietFor, or after holdAtMost.
-func holdWhileStopping(stopped <-chan *StopReport, answered <-chan struct{}) *StopReport {
+func holdWhileStopping(stopped <-chan *StopReport, answered *lastAnswer) *StopReport {
 	quiet, most := time.NewTimer(quietFor), time.NewTimer(holdAtMost)
 	defer quiet.Stop()
 	defer most.Stop()
@@ -158,10 +241,13 @@ func holdWhileStopping(stopped <-chan *StopReport, answered <-chan struct{}) *St
 		select {
 		case d := <-stopped:
 			return d
-		case <-answered:
-			quiet.Reset(quietFor)
 		case <-quiet.C:
-			return nil
+			// Quiet since the last answer, or wait out the rest.
+			since := time.Since(answered.start) - time.Duration(answered.at.Load())
+			if since >= quietFor {
+				return nil
+			}
+			quiet.Reset(quietFor - since)
 		case <-most.C:
 			return nil
 		}
@@ -202,7 +288,7 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	results := make([]error, len(devs))
-	poke, _ := ctx.Value(answeredKey{}).(chan struct{})
+	answer, _ := ctx.Value(answeredKey{}).(*lastAnswer)
 	var (
 		mu        sync.Mutex
 		remaining = len(devs)
@@ -221,9 +307,8 @@ func EmergencyStopAllWithin(ctx context.Context, timeout time.Duration) *StopRep
 				return // reported as timed out already
 			}
 			results[i], answered[i] = err, true
-			select {
-			case poke <- struct{}{}:
-			default:
+			if answer != nil {
+				answer.set()
 			}
 			if remaining--; remaining == 0 {
 				close(all)
@@ -299,6 +384,7 @@ func startWatchdog(check func() bool, interval time.Duration, estop func(context
 			case alarm && armed:
 				armed = false
 				r := estop(ctx)
+				LogStopRecords()
 				if perr != nil {
 					// As text: a JSON log writes an error value as {}.
 					log.Error("watchdog: emergency stop", "report", r.String(), "check_panic", fmt.Sprint(perr))

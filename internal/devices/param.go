@@ -351,18 +351,29 @@ func (p *Parameter) write(ctx context.Context, v any, caller *tasks.Task) error 
 		p.changed()
 	}
 	if logging {
-		attrs := []slog.Attr{slog.String("device", p.dev.name), slog.String("param", p.name),
-			slog.String("old", show(old)), slog.String("new", show(v)), slog.String("task", taskName(caller))}
-		if err != nil {
-			// A cancelled or failed set may have left the device between
-			// old and new: say where, so the log tells the whole story.
-			attrs = append(attrs, slog.String("err", err.Error()))
-			if p.readable() {
-				now, _ := p.spec.Get(context.WithoutCancel(ctx))
-				attrs = append(attrs, slog.String("now", show(now)))
-			}
+		// Where a cancelled or failed set left the device is read now;
+		// the record is formatted and written after an emergency stop
+		// under way has reported (see record).
+		at := time.Now()
+		var now any
+		if err != nil && p.readable() {
+			now, _ = p.spec.Get(context.WithoutCancel(ctx))
 		}
-		log.LogAttrs(ctx, slog.LevelInfo, "set", attrs...)
+		record(func() {
+			attrs := []slog.Attr{slog.String("device", p.dev.name), slog.String("param", p.name),
+				slog.String("old", show(old)), slog.String("new", show(v)), slog.String("task", taskName(caller))}
+			if err != nil {
+				// A cancelled or failed set may have left the device between
+				// old and new: say where, so the log tells the whole story.
+				attrs = append(attrs, slog.String("err", err.Error()))
+				if p.readable() {
+					attrs = append(attrs, slog.String("now", show(now)))
+				}
+			}
+			r := slog.NewRecord(at, slog.LevelInfo, "set", 0)
+			r.AddAttrs(attrs...)
+			_ = log.Handler().Handle(context.WithoutCancel(ctx), r)
+		})
 	}
 	if err != nil {
 		return p.wrap(err)

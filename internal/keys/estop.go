@@ -12,8 +12,11 @@ import (
 // devices.EmergencyStopAll, or a fake in tests.
 type deviceStops func(ctx context.Context) *devices.StopReport
 
-// logReport logs an emergency stop's report, by whom it was called.
+// logReport logs an emergency stop's report, by whom it was called,
+// after the records of the operations it ended (see
+// devices.LogStopRecords).
 func logReport(r *devices.StopReport, by string) {
+	devices.LogStopRecords()
 	level := slog.LevelWarn
 	if !r.OK() {
 		level = slog.LevelError

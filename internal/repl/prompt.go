@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"github.com/elk-language/go-prompt"
@@ -44,6 +42,16 @@ type prompter struct {
 	asked   bool   // the refresh keys are on their way
 	entered bool   // Input ended with Enter, not ctrl-d
 	midLine bool   // the last output did not end its line
+	redraw  bool   // output went above the line: the refresh draws it again
+
+	// screenMu orders the editor's writes with output written above the
+	// line from other goroutines (see writeNow). Under it: drawn says
+	// that the editor's last flush left its line on the screen and the
+	// cursor at cursor (relative to the line's start, without the
+	// prompt), where its next render expects it.
+	screenMu sync.Mutex
+	drawn    bool
+	cursor   prompt.Position
 
 	// emergencyStop is ctrl-k at the prompt (package keys); the report
 	// prints above the line like other output.
@@ -56,7 +64,7 @@ func newPrompter(c Config, tty *os.File) *prompter {
 		tty:    tty,
 		out:    c.Stdout,
 		hist:   openHistory(c.HistoryFile),
-		reader: &ttyReader{Reader: prompt.NewStdinReader()},
+		reader: newTTYReader(),
 	}
 	p.reader.ctrlK = p.ctrlK
 	return p
@@ -93,7 +101,7 @@ func (p *prompter) newEditor() *prompt.Prompt {
 }
 
 // ctrlK is the emergency stop, at the prompt as at any other time. The
-// reader calls it as soon as the key is read (see ttyReader.Read), not
+// reader calls it as soon as the key is read (see ttyReader.take), not
 // the line editor, which looks at its input only every 10 ms. It runs on
 // a goroutine of its own: the editor stays live while a device takes its
 // time to answer, and a second ctrl-k counts as pressed (see
@@ -112,7 +120,7 @@ func (p *prompter) ctrlK() {
 func (p *prompter) onEnter(ed *prompt.Prompt, indentSize int) (int, bool) {
 	text := ed.Buffer().Text()
 	if NeedsMore(text) {
-		p.reader.pause(false)
+		p.reader.unpause()
 		return 0, false // no auto-indent: it would go into raw strings
 	}
 	p.mu.Lock()
@@ -160,13 +168,16 @@ func (p *prompter) input() (line string, ok bool) {
 		p.midLine = false
 	}
 	p.mu.Unlock()
-	p.reader.pause(false)
+	p.reader.unpause()
 	defer func() {
 		p.mu.Lock()
 		p.active = false
 		out := p.pending
-		p.pending, p.asked = nil, false
+		p.pending, p.asked, p.redraw = nil, false, false
 		ok = p.entered
+		p.screenMu.Lock()
+		p.drawn = false
+		p.screenMu.Unlock()
 		p.mu.Unlock()
 		promptWriter{p}.Write(out) // straight through now, keeping midLine
 	}()
@@ -224,16 +235,26 @@ func (w promptWriter) Write(b []byte) (int, error) {
 
 // refresh prints the waiting output where the prompt was and leaves the
 // cursor where the editor believes it is, relative to a new prompt below
-// the output; the editor's render then draws the line there again.
+// the output; the editor's render then draws the line there again. It
+// also draws the line again after writeNow.
 func (p *prompter) refresh(ed *prompt.Prompt) bool {
 	p.mu.Lock()
-	out := p.pending
-	p.pending, p.asked = nil, false
+	out, redraw := p.pending, p.redraw
+	p.pending, p.asked, p.redraw = nil, false, false
+	p.screenMu.Lock()
 	p.mu.Unlock()
-	if len(out) == 0 {
-		return false
+	defer p.screenMu.Unlock()
+	if len(out) > 0 {
+		p.above(out, ed.Buffer().DisplayCursorPosition(ed.UserInputColumns()))
 	}
-	cur := ed.Buffer().DisplayCursorPosition(ed.UserInputColumns())
+	return len(out) > 0 || redraw
+}
+
+// above writes out where the editor's line begins, the cursor being at
+// cur in that line, and leaves the cursor at cur relative to a line
+// below the output, where the editor's next render draws it. Under
+// screenMu.
+func (p *prompter) above(out []byte, cur prompt.Position) {
 	x := int(cur.X) + utf8.RuneCountInString(p.prefix())
 	var b bytes.Buffer
 	if cur.Y > 0 {
@@ -251,18 +272,122 @@ func (p *prompter) refresh(ed *prompt.Prompt) bool {
 	if _, err := p.out.Write(b.Bytes()); err != nil {
 		logs.L().Debug("prompt refresh", "err", err)
 	}
+}
+
+// urgent is the writer of what must show at once: ctrl-k's report and
+// the other messages of the key handling (package keys). At the prompt
+// the line editor shows other output only when it next looks at its
+// input: every 10 ms, and behind every goroutine that is ready to run,
+// thousands of them after an emergency stop (issue 17). This output is
+// written from the goroutine that made it, directly above the line.
+func (p *prompter) urgent() io.Writer { return urgentWriter{p} }
+
+type urgentWriter struct{ p *prompter }
+
+func (w urgentWriter) Write(b []byte) (int, error) {
+	if w.p.writeNow(b) {
+		return len(b), nil
+	}
+	return promptWriter{w.p}.Write(b)
+}
+
+// writeNow writes b above the line being edited, after the output that
+// waits for the refresh, and asks the editor to draw its line again. It
+// reports false, writing nothing, when the prompt is not shown or the
+// editor's last flush was not of its line (it broke the line, erased the
+// screen): then the refresh alone knows where to write.
+func (p *prompter) writeNow(b []byte) bool {
+	p.mu.Lock()
+	if !p.active {
+		p.mu.Unlock()
+		return false
+	}
+	p.screenMu.Lock()
+	if !p.drawn {
+		p.screenMu.Unlock()
+		p.mu.Unlock()
+		return false
+	}
+	out := append(p.pending, b...)
+	p.pending, p.redraw = nil, true
+	ask := !p.asked
+	p.asked = true
+	p.mu.Unlock()
+	p.above(out, p.cursor)
+	p.screenMu.Unlock()
+	if ask {
+		p.reader.inject(refreshKeys)
+	}
 	return true
 }
 
 // editorWriter is what the line editor writes with: without colours under
-// NO_COLOR (go-prompt sets them even when all are the default).
+// NO_COLOR (go-prompt sets them even when all are the default), and
+// watched (see screenWriter).
 func (p *prompter) editorWriter() prompt.Writer {
 	w := keepTitle{prompt.NewStdoutWriter()}
+	var out prompt.Writer = w
 	if color.NoColor {
-		return noColors{w}
+		out = noColors{w}
 	}
-	return w
+	return &screenWriter{Writer: out, p: p}
 }
+
+// screenWriter tells writeNow where the editor left the cursor. go-prompt
+// writes into a buffer and flushes it: a render ends with ShowCursor and
+// leaves the cursor at the buffer's cursor, and so does a flush of cursor
+// moves alone (the arrow keys); any other flush (the line broken at
+// Enter, the screen erased) leaves the screen in a state writeNow does
+// not know. All on the editor's goroutine.
+type screenWriter struct {
+	prompt.Writer
+	p        *prompter
+	rendered bool // ShowCursor since the last flush: a render's end
+	changed  bool // written or erased since the last flush
+}
+
+func (w *screenWriter) Flush() error {
+	p := w.p
+	p.screenMu.Lock()
+	defer p.screenMu.Unlock()
+	err := w.Writer.Flush()
+	switch {
+	case w.rendered:
+		p.drawn = true
+	case w.changed:
+		p.drawn = false
+	}
+	if p.drawn && p.edit != nil {
+		p.cursor = p.edit.Buffer().DisplayCursorPosition(p.edit.UserInputColumns())
+	}
+	w.rendered, w.changed = false, false
+	return err
+}
+
+func (w *screenWriter) ShowCursor() { w.rendered = true; w.Writer.ShowCursor() }
+
+// Everything that writes or erases; cursor moves, colours and hiding the
+// cursor keep the line as the editor drew it.
+func (w *screenWriter) Write(b []byte) (int, error) { w.changed = true; return w.Writer.Write(b) }
+func (w *screenWriter) WriteString(s string) (int, error) {
+	w.changed = true
+	return w.Writer.WriteString(s)
+}
+func (w *screenWriter) WriteRaw(b []byte)       { w.changed = true; w.Writer.WriteRaw(b) }
+func (w *screenWriter) WriteRawString(s string) { w.changed = true; w.Writer.WriteRawString(s) }
+func (w *screenWriter) EraseScreen()            { w.changed = true; w.Writer.EraseScreen() }
+func (w *screenWriter) EraseUp()                { w.changed = true; w.Writer.EraseUp() }
+func (w *screenWriter) EraseDown()              { w.changed = true; w.Writer.EraseDown() }
+func (w *screenWriter) EraseStartOfLine()       { w.changed = true; w.Writer.EraseStartOfLine() }
+func (w *screenWriter) EraseEndOfLine()         { w.changed = true; w.Writer.EraseEndOfLine() }
+func (w *screenWriter) EraseLine()              { w.changed = true; w.Writer.EraseLine() }
+func (w *screenWriter) CursorGoTo(row, col int) { w.changed = true; w.Writer.CursorGoTo(row, col) }
+func (w *screenWriter) SaveCursor()             { w.changed = true; w.Writer.SaveCursor() }
+func (w *screenWriter) UnSaveCursor()           { w.changed = true; w.Writer.UnSaveCursor() }
+func (w *screenWriter) ScrollDown()             { w.changed = true; w.Writer.ScrollDown() }
+func (w *screenWriter) ScrollUp()               { w.changed = true; w.Writer.ScrollUp() }
+func (w *screenWriter) SetTitle(title string)   { w.changed = true; w.Writer.SetTitle(title) }
+func (w *screenWriter) AskForCPR()              { w.changed = true; w.Writer.AskForCPR() }
 
 // noColors drops go-prompt's colour and display attribute sequences.
 type noColors struct{ keepTitle }
@@ -275,106 +400,3 @@ func (noColors) SetDisplayAttributes(prompt.Color, prompt.Color, ...prompt.Displ
 type keepTitle struct{ prompt.Writer }
 
 func (keepTitle) ClearTitle() {}
-
-// ttyReader is go-prompt's terminal reader with a queue in front: keys
-// typed while a command ran, and the refresh keys.
-type ttyReader struct {
-	prompt.Reader
-	mu    sync.Mutex
-	queue [][]byte
-	// paused after an Enter until the next Input: go-prompt's reading
-	// goroutine would otherwise take keys typed after the Enter into an
-	// Input that has already ended, and they would be lost.
-	paused   bool
-	pausedAt time.Time
-	// ctrlK is called for each ctrl-k read from the terminal; the key
-	// does not reach the editor.
-	ctrlK func()
-}
-
-func (r *ttyReader) pause(p bool) {
-	r.mu.Lock()
-	r.paused = p
-	r.mu.Unlock()
-}
-
-func (r *ttyReader) inject(b []byte) {
-	r.mu.Lock()
-	r.queue = append(r.queue, append([]byte(nil), b...))
-	r.mu.Unlock()
-}
-
-// Read returns one control key, an escape sequence, or text up to the
-// next control key. go-prompt reads a chunk with more than one key as
-// pasted text: it would insert an Enter as a newline and drop ctrl-c
-// followed by ctrl-d. Split, typed-ahead and pasted keys act as if typed.
-func (r *ttyReader) Read(b []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.paused && time.Since(r.pausedAt) < time.Second {
-		return 0, syscall.EAGAIN
-	}
-	// A pause that outlives a second was not ended by onEnter or the next
-	// Input (an Enter go-prompt used otherwise): never keep keys away.
-	r.paused = false
-	if len(r.queue) == 0 {
-		r.mu.Unlock()
-		n, err := r.Reader.Read(b)
-		if n > 0 && bytes.IndexByte(b[:n], keys.CtrlK) >= 0 {
-			n = r.takeCtrlK(b[:n])
-			if n == 0 {
-				err = syscall.EAGAIN
-			}
-		}
-		r.mu.Lock()
-		if n <= 0 || err != nil {
-			return n, err
-		}
-		r.queue = append(r.queue, append([]byte(nil), b[:n]...))
-	}
-	chunk := r.queue[0]
-	cut := len(chunk)
-	if i := bytes.IndexFunc(chunk, func(r rune) bool { return r < 0x20 || r == 0x7f }); i == 0 && chunk[0] != 0x1b {
-		cut = 1
-	} else if i > 0 {
-		cut = i
-	} else if j := bytes.IndexByte(chunk[1:], 0x1b); j >= 0 {
-		cut = j + 1 // two escape sequences
-	}
-	cut = min(cut, len(b))
-	n := copy(b, chunk[:cut])
-	if n < len(chunk) {
-		r.queue[0] = chunk[n:]
-	} else {
-		r.queue = r.queue[1:]
-	}
-	if n == 1 && (b[0] == '\r' || b[0] == '\n') {
-		r.paused, r.pausedAt = true, time.Now() // until onEnter or the next Input
-	}
-	return n, nil
-}
-
-// takeCtrlK calls ctrlK for each ctrl-k in b and returns the length of b
-// with them taken out.
-func (r *ttyReader) takeCtrlK(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c == keys.CtrlK && r.ctrlK != nil {
-			r.ctrlK()
-			continue
-		}
-		b[n] = c
-		n++
-	}
-	return n
-}
-
-// GetWinSize gives go-prompt a usable size where a pseudo-terminal reports
-// none (some containers): it renders nothing at 0 columns.
-func (r *ttyReader) GetWinSize() *prompt.WinSize {
-	ws := r.Reader.GetWinSize()
-	if ws == nil || ws.Col == 0 || ws.Row == 0 {
-		return &prompt.WinSize{Row: prompt.DefRowCount, Col: prompt.DefColCount}
-	}
-	return ws
-}

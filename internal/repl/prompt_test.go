@@ -322,3 +322,32 @@ func waitPromptLine(t *testing.T, s *ptytest.Screen, line string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// ctrl-k's report is written above the line being edited as soon as it is
+// made, not when the line editor next looks at its input; the line,
+// continued over two lines here, is drawn again below it, whole, and
+// goes on as if nothing happened.
+func TestPromptCtrlKReportAboveTheLine(t *testing.T) {
+	t.Parallel()
+	race, raceDir := raceEnv(t)
+	t.Cleanup(func() { checkRaces(t, raceDir) })
+	s := ptytest.StartScreen(t, ptytest.Options{Env: append(ptytest.HomeEnv(t.TempDir()), race)}, ptytest.Concert(t), "start", "tutorial")
+	s.WaitFor("tutorial >", 2*time.Minute)
+	s.SendString("bg := motor.SetPosition(50 * q.MM)\r")
+	s.WaitFor("bg := motor.SetPosition(50 * q.MM)\ntutorial >", wait)
+	s.SendString("func four() int {\r")
+	s.WaitFor("tutorial > func four() int {\n..........", wait)
+	s.SendString("return 4")
+	s.WaitFor(".......... return 4", wait)
+	s.Send([]byte{0x0b})
+	s.WaitFor("Emergency stop: 1 task cancelled, 4 devices stopped", wait)
+	s.WaitFor("Emergency stop: 1 task cancelled, 4 devices stopped\ntutorial > func four() int {\n.......... return 4", wait)
+	s.SendString("\r}\r")
+	s.SendString("four()\r")
+	s.WaitFor("\n4\n", wait)
+	s.SendString("bg.State()\r")
+	s.WaitFor("\ncancelled\n", wait)
+	if text := s.Text(); strings.Count(text, "Emergency stop") != 1 || strings.Contains(text, "Sorry") {
+		t.Errorf("screen after ctrl-k:\n%s", text)
+	}
+}

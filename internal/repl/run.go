@@ -97,7 +97,11 @@ func Run(ctx context.Context, c Config) int {
 	if !interactive {
 		ttyForKeys = nil
 	}
-	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: r.errOut, StopInterpreter: s.StopInterpreter, Exit: c.Exit})
+	keyOut := r.errOut
+	if p != nil {
+		keyOut = p.urgent() // ctrl-k's report shows at once, above the line
+	}
+	shell := keys.NewShell(keys.Config{TTY: ttyForKeys, Out: keyOut, StopInterpreter: s.StopInterpreter, Exit: c.Exit})
 	r.keys = shell
 	if p != nil {
 		p.emergencyStop = func() { shell.EmergencyStop() }
