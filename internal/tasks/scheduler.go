@@ -248,34 +248,76 @@ func (s *Scheduler) Hold(cause error) (cancelAll func() int) {
 
 // cancelListed cancels the tasks of list with cause, and those started
 // after the one numbered watermark from inside them.
+//
+// Cancelling wakes each task's goroutine, and the runtime runs woken
+// goroutines first in, first out: a teller that the runtime preempts (it
+// ran 10 ms, or the machine's other processes took its core) waits behind
+// every task it woke, hundreds of milliseconds when they are interpreted
+// (issue 17). So no teller is waited for: several share the list, taking
+// a batch at a time, and the first to find none left wakes the caller,
+// which tells whatever is still untold (the rest of a preempted teller's
+// batch) itself.
 func (s *Scheduler) cancelListed(list []*Task, watermark uint64, cause error) int {
-	// Cancelling wakes each task's goroutine; spread that over the cores so
-	// a hundred thousand tasks are all told within milliseconds.
-	workers := min(runtime.GOMAXPROCS(0), 1+len(list)/4096)
-	var (
-		wg        sync.WaitGroup
-		cancelled atomic.Int64
+	const batch = 32
+	// A task's state here: untold, being told, told while it ran, or
+	// found ended.
+	const (
+		untold = iota
+		telling
+		toldRunning
+		toldEnded
 	)
-	for w := range workers {
-		wg.Go(func() {
-			n := 0
-			part := list[w*len(list)/workers : (w+1)*len(list)/workers]
-			for len(part) > 0 {
-				batch := part[:min(len(part), 32)]
-				part = part[len(batch):]
-				warm(batch)
-				for _, t := range batch {
-					if t.cancelCause(cause) {
-						n++
-					}
+	state := make([]atomic.Uint32, len(list))
+	tell := func(i int) {
+		if state[i].Load() != untold || !state[i].CompareAndSwap(untold, telling) {
+			return
+		}
+		r := uint32(toldEnded)
+		if list[i].cancelCause(cause) {
+			r = toldRunning
+		}
+		state[i].Store(r)
+	}
+	var next atomic.Int64
+	ranOut := make(chan struct{})
+	var once sync.Once
+	// More tellers than cores: started before any task is woken, the
+	// ones waiting for a core are queued ahead of every woken task.
+	tellers := min(2*runtime.GOMAXPROCS(0), 1+len(list)/batch)
+	for range tellers {
+		go func() {
+			for {
+				i := int(next.Add(batch)) - batch
+				if i >= len(list) {
+					break
+				}
+				part := list[i:min(i+batch, len(list))]
+				warm(part)
+				for j := range part {
+					tell(i + j)
 				}
 			}
-			cancelled.Add(int64(n))
-		})
+			once.Do(func() { close(ranOut) })
+		}()
 	}
-	wg.Wait()
+	<-ranOut
+	n := 0
+	for i, t := range list {
+		tell(i)
+		switch state[i].Load() {
+		case toldRunning:
+			n++
+		case telling:
+			// Another teller has it, and may have been preempted before
+			// telling: telling twice does no harm.
+			if t.ctx.Err() == nil {
+				t.cancelCause(cause)
+			}
+			n++
+		}
+	}
 	// A listed task may have ended meanwhile; only the others count.
-	return int(cancelled.Load()) + s.sweep(watermark, cause)
+	return n + s.sweep(watermark, cause)
 }
 
 // sweep cancels with cause the tasks started after the one numbered
