@@ -113,8 +113,11 @@ func restoreFinal() {
 // a question such as "Exit? [y/N]". ctrl-k also ends the line, so that the
 // emergency stop is available while the question waits: estop is true
 // when the line ended with it, and the caller stops everything and asks
-// again. Echo and line editing are the terminal's own.
-func ReadAnswer(tty *os.File) (answer string, estop bool, err error) {
+// again. Echo and line editing are the terminal's own. ask, if not nil,
+// prints the question once the terminal is in line mode: a key typed as
+// soon as the question shows is read in that mode (typed before, a ctrl-k
+// would have been an ordinary character, the read waiting on).
+func ReadAnswer(tty *os.File, ask func()) (answer string, estop bool, err error) {
 	fd, err := fdOf(tty)
 	if err != nil {
 		return "", false, err
@@ -130,6 +133,9 @@ func ReadAnswer(tty *os.File) (answer string, estop bool, err error) {
 		return "", false, err
 	}
 	defer setTermios(fd, old)
+	if ask != nil {
+		ask()
+	}
 	// One read gives one line in line mode; a byte at a time is not needed.
 	// The terminal's line holds 4095 bytes at most.
 	buf := make([]byte, 4096)

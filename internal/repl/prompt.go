@@ -190,8 +190,9 @@ func (p *prompter) confirmExit() bool {
 	if n == 0 {
 		return true
 	}
-	fmt.Fprintf(p.out, "%d task(s) still running. Exit and cancel them? [y/N] ", n)
-	answer, estop, err := keys.ReadAnswer(p.tty)
+	answer, estop, err := keys.ReadAnswer(p.tty, func() {
+		fmt.Fprintf(p.out, "%d task(s) still running. Exit and cancel them? [y/N] ", n)
+	})
 	if err != nil {
 		return true // the terminal is gone: nobody is left to ask
 	}

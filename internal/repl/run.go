@@ -284,12 +284,11 @@ func (r *runner) lines(ctx context.Context, in io.Reader) {
 func (r *runner) plainPrompt(name string, tty *os.File, out io.Writer, estop func()) {
 	var buf strings.Builder
 	for {
+		prompt := "... "
 		if buf.Len() == 0 {
-			fmt.Fprint(out, name+" > ")
-		} else {
-			fmt.Fprint(out, "... ")
+			prompt = name + " > "
 		}
-		line, stop, err := keys.ReadAnswer(tty)
+		line, stop, err := keys.ReadAnswer(tty, func() { fmt.Fprint(out, prompt) })
 		if stop {
 			fmt.Fprintln(out)
 			estop()
