@@ -199,7 +199,12 @@ const (
 // interpretedDepth counts the interpreted functions running on the
 // calling goroutine: yaegi runs the body of each call of an interpreted
 // function in a runCfg of its own (and an evaluation's top level in one
-// more).
+// more). A runCfg whose deferred function (runCfg.func1) is on the stack
+// above it is not counted: its function is over, and what runs there is
+// its defers. A panic leaves the stack as deep as where it started while
+// yaegi runs each level's defers on top of it, a recover() among them:
+// counting every runCfg, a deferred closure under a recursion that was
+// caught was refused as too deep itself, and its cleanup never ran.
 func interpretedDepth() int {
 	buf := callersPool.Get().(*[1024]uintptr)
 	defer callersPool.Put(buf)
@@ -207,9 +212,7 @@ func interpretedDepth() int {
 	for skip := 2; ; {
 		got := runtime.Callers(skip, buf[:])
 		for _, pc := range buf[:got] {
-			if isRunCfg(pc) {
-				n++
-			}
+			n += runCfgFrame(pc)
 		}
 		if got < len(buf) {
 			return n
@@ -220,18 +223,27 @@ func interpretedDepth() int {
 
 var callersPool = sync.Pool{New: func() any { return new([1024]uintptr) }}
 
-// runCfgPCs caches, for each return address seen, whether it is in
-// yaegi's runCfg: a few addresses recur.
-var runCfgPCs sync.Map // uintptr -> bool
+// runCfgPCs caches runCfgFrame's answer for each return address seen: a
+// few addresses recur.
+var runCfgPCs sync.Map // uintptr -> int
 
-func isRunCfg(pc uintptr) bool {
+// runCfgFrame is 1 for a return address in yaegi's runCfg, -1 for one in
+// its deferred function, 0 for any other.
+func runCfgFrame(pc uintptr) int {
 	if v, ok := runCfgPCs.Load(pc); ok {
-		return v.(bool)
+		return v.(int)
 	}
-	fn := runtime.FuncForPC(pc - 1)
-	is := fn != nil && fn.Name() == "github.com/traefik/yaegi/interp.runCfg"
-	runCfgPCs.Store(pc, is)
-	return is
+	n := 0
+	if fn := runtime.FuncForPC(pc - 1); fn != nil {
+		switch fn.Name() {
+		case "github.com/traefik/yaegi/interp.runCfg":
+			n = 1
+		case "github.com/traefik/yaegi/interp.runCfg.func1":
+			n = -1
+		}
+	}
+	runCfgPCs.Store(pc, n)
+	return n
 }
 
 // makeSize is _mk_: the length or capacity n of make(T, n) for a T of the
