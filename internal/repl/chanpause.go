@@ -30,12 +30,15 @@ import (
 // Forms that pause, as statements of a function: <-c; v := <-c and
 // v, ok := <-c; v = <-c, x.f[i] = <-c and x += <-c (through a local);
 // c <- v for a v that is a local, a constant or of a type of its own (a
-// call, a composite literal); return <-c, ...; select without default,
-// its cases of those forms; for v := range c where c is known to be a
-// channel (made or declared as one in the item, a global of the session
-// holding one, a package function returning one: time.Tick). Not: a
-// receive inside a larger expression (f(<-c), if v := <-c; ...), a send
-// of an untyped expression of named constants, and code outside
+// call, a composite literal); select without default, its cases of those
+// forms; for v := range c where c is known to be a channel (made or
+// declared as one in the item, a global of the session holding one, a
+// package function returning one: time.Tick); and a statement (an
+// expression, assignment, return, if or switch) whose first receive comes
+// before any call it makes: f(<-c), x = append(x, <-c), return <-c * 2,
+// nil, if v, ok := <-c; ok, switch <-c. Not: a receive after a call or
+// && / || of its statement (f(g(), <-c)), the second receive of one, a
+// send of an untyped expression of named constants, and code outside
 // functions, which runs on the evaluation's own goroutine with no share.
 type chanPauser struct {
 	temps   int
@@ -228,9 +231,17 @@ func (c *chanPauser) list(stmts []ast.Stmt) {
 				c.gen(s.Pos(), s.End(), func() string {
 					return "{" + decl() + "_pz_();" + c.at(u.Pos()) + "<-" + use() + ";_rs_()}" + c.at(s.End())
 				})
+			} else {
+				c.hoist(s, false, s.X)
 			}
 		case *ast.AssignStmt:
-			c.assign(s)
+			if !c.assign(s) {
+				c.hoist(s, s.Tok == token.DEFINE, s)
+			}
+		case *ast.IfStmt:
+			c.hoist(s, false, s.Init, s.Cond)
+		case *ast.SwitchStmt:
+			c.hoist(s, false, s.Init, s.Tag)
 		case *ast.SendStmt:
 			if c.sendable(s.Value) {
 				ch, chUse := c.operand(s.Chan)
@@ -240,16 +251,11 @@ func (c *chanPauser) list(stmts []ast.Stmt) {
 				})
 			}
 		case *ast.ReturnStmt:
-			if len(s.Results) > 0 {
-				if u := c.recv(s.Results[0]); u != nil {
-					decl, use := c.operand(u.X)
-					v := c.temp("v")
-					c.gen(s.Pos(), s.End(), func() string {
-						return "{" + decl() + "_pz_();" + v + ":=<-" + use() + ";_rs_();" + c.at(s.Pos()) + "return " + v +
-							c.span(u.End(), s.End()) + "}" + c.at(s.End())
-					})
-				}
+			parts := make([]ast.Node, len(s.Results))
+			for i, r := range s.Results {
+				parts[i] = r
 			}
+			c.hoist(s, false, parts...)
 		case *ast.SelectStmt:
 			c.selectStmt(s, s.Pos())
 		}
@@ -264,14 +270,125 @@ func isSelect(s ast.Stmt) bool {
 	return ok
 }
 
-// assign rewrites v := <-c, v, ok = <-c, x.f = <-c, x += <-c.
-func (c *chanPauser) assign(s *ast.AssignStmt) {
-	if len(s.Rhs) != 1 || len(s.Lhs) > 2 {
+// hoist rewrites a statement whose parts (in the order Go evaluates
+// them) receive before they call anything: f(<-c), x := g(<-c), return
+// <-c, nil, if v, ok := <-c; ok {...}. The receive goes into a local
+// before the statement, pausing; in Go, reading variables has no order
+// against a receive, and nothing else comes before it. define keeps the
+// statement's variables in its scope (no braces around).
+func (c *chanPauser) hoist(s ast.Stmt, define bool, parts ...ast.Node) {
+	var u *ast.UnaryExpr
+	commaOK := false
+	for _, p := range parts {
+		found, stop := c.firstRecv(p)
+		if as, ok := p.(*ast.AssignStmt); ok && found != nil && len(as.Lhs) == 2 && len(as.Rhs) == 1 && as.Rhs[0] == found {
+			commaOK = true
+		}
+		if u = found; stop {
+			break
+		}
+	}
+	if u == nil {
 		return
+	}
+	decl, use := c.operand(u.X)
+	v := c.temp("v")
+	if commaOK {
+		v += "," + c.temp("k")
+	}
+	open, closing := "{", "}"
+	if define {
+		open, closing = "", ""
+	}
+	c.gen(s.Pos(), s.End(), func() string {
+		return open + decl() + "_pz_();" + v + ":=<-" + use() + ";_rs_();" + c.at(s.Pos()) +
+			c.span(s.Pos(), u.Pos()) + v + c.at(u.End()) + c.span(u.End(), s.End()) + closing + c.at(s.End())
+	})
+}
+
+// firstRecv finds the receive that n performs first, if it calls nothing
+// before it, receives nothing else and is not after && or ||; stop says
+// the search is over (found, or something else comes first).
+func (c *chanPauser) firstRecv(n ast.Node) (u *ast.UnaryExpr, stop bool) {
+	walk := func(ns ...ast.Node) (*ast.UnaryExpr, bool) {
+		for _, m := range ns {
+			if u, stop := c.firstRecv(m); stop {
+				return u, true
+			}
+		}
+		return nil, false
+	}
+	switch n := n.(type) {
+	case *ast.UnaryExpr:
+		if n.Op != token.ARROW {
+			return c.firstRecv(n.X)
+		}
+		if _, aw := c.isAwait(n); aw {
+			return nil, true
+		}
+		return n, true
+	case *ast.CallExpr:
+		if u, stop := walk(n.Fun); stop {
+			return u, true
+		}
+		for _, a := range n.Args {
+			if u, stop := c.firstRecv(a); stop {
+				return u, true
+			}
+		}
+		return nil, true // the call itself
+	case *ast.BinaryExpr:
+		if u, stop := c.firstRecv(n.X); stop {
+			return u, true
+		}
+		if n.Op == token.LAND || n.Op == token.LOR {
+			return nil, true // what follows runs only sometimes
+		}
+		return c.firstRecv(n.Y)
+	case *ast.ParenExpr:
+		return c.firstRecv(n.X)
+	case *ast.SelectorExpr:
+		return c.firstRecv(n.X)
+	case *ast.StarExpr:
+		return c.firstRecv(n.X)
+	case *ast.TypeAssertExpr:
+		return c.firstRecv(n.X)
+	case *ast.IndexExpr:
+		return walk(n.X, n.Index)
+	case *ast.SliceExpr:
+		return walk(n.X, n.Low, n.High, n.Max)
+	case *ast.KeyValueExpr:
+		return walk(n.Key, n.Value)
+	case *ast.CompositeLit:
+		for _, e := range n.Elts {
+			if u, stop := c.firstRecv(e); stop {
+				return u, true
+			}
+		}
+	case *ast.ExprStmt:
+		return c.firstRecv(n.X)
+	case *ast.AssignStmt:
+		for _, e := range append(append([]ast.Expr{}, n.Lhs...), n.Rhs...) {
+			if u, stop := c.firstRecv(e); stop {
+				return u, true
+			}
+		}
+	case nil, *ast.Ident, *ast.BasicLit, *ast.FuncLit:
+	default:
+		return nil, true // a statement or expression not looked into
+	}
+	return nil, false
+}
+
+// assign rewrites v := <-c, v, ok = <-c, x.f = <-c, x += <-c; it reports
+// whether the statement was one of those.
+func (c *chanPauser) assign(s *ast.AssignStmt) bool {
+	if len(s.Rhs) != 1 || len(s.Lhs) > 2 {
+		return false
 	}
 	u := c.recv(s.Rhs[0])
 	if u == nil {
-		return
+		return false
 	}
 	decl, use := c.operand(u.X)
 	if c.direct(s) {
@@ -279,7 +396,7 @@ func (c *chanPauser) assign(s *ast.AssignStmt) {
 		c.gen(s.Pos(), s.End(), func() string {
 			return decl() + "_pz_();" + c.at(s.Pos()) + c.span(s.Pos(), u.Pos()) + "<-" + use() + ";_rs_()" + c.at(s.End())
 		})
-		return
+		return true
 	}
 	vals := c.temp("v")
 	if len(s.Lhs) == 2 {
@@ -289,6 +406,7 @@ func (c *chanPauser) assign(s *ast.AssignStmt) {
 		return "{" + decl() + "_pz_();" + vals + ":=<-" + use() + ";_rs_();" +
 			c.at(s.Pos()) + c.span(s.Pos(), s.TokPos) + s.Tok.String() + vals + "}" + c.at(s.End())
 	})
+	return true
 }
 
 // direct reports an assignment of a receive that may store while paused:

@@ -85,7 +85,11 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		// return <-c
 		`rr := make(chan int)`,
 		`rv := start(func(ctx context.Context) (any, error) { waiting.Add(1); return <-rr, nil })`,
-		`for waiting.Load() < 204 { time.Sleep(5 * time.Millisecond) }`,
+		// receives inside a statement, before anything else it does
+		`in3 := make(chan int)`,
+		`ts = append(ts, start(func(ctx context.Context) { waiting.Add(1); if v, ok := <-in3; ok { got.Add(int64(v) * 100000) } }))`,
+		`ts = append(ts, start(func(ctx context.Context) { waiting.Add(1); got.Add(int64(<-in3) * 1000000) }))`,
+		`for waiting.Load() < 206 { time.Sleep(5 * time.Millisecond) }`,
 	)
 	for i := 0; i < 10; i++ {
 		run(t, s, `x := 1`, `x++`)
@@ -96,6 +100,7 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		`<-out`,
 		`rc <- 6`, `rc <- 7`, // the range loop
 		`rr <- 7`,
+		`in3 <- 1`, `in3 <- 1`,
 	)
 	if got := value(t, s, `<-out`); got != "10" {
 		t.Errorf("the select sent %s; want 10 (last*2 after it received 5)", got)
@@ -105,8 +110,8 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		t.Errorf("return <-rr gave %s; want 7", got)
 	}
 	run(t, s, `for _, t := range ts { t.Cancel() }`, `for _, t := range ts { <-t.Done() }`)
-	if got, want := value(t, s, `[]any{got.Load(), box[0], last}`), "[131003 4 5]"; got != want {
-		t.Errorf("received %s; want %s: 1+2 (v, w), 1000 (the select), 60000+70000 (the range)", got, want)
+	if got, want := value(t, s, `[]any{got.Load(), box[0], last}`), "[1231003 4 5]"; got != want {
+		t.Errorf("received %s; want %s: 1+2 (v, w), 1000 (the select), 60000+70000 (the range), 100000+1000000 (in3)", got, want)
 	}
 	if n := s.gate.unguarded.Load(); n != 0 {
 		t.Errorf("%d evaluations went on without the gate while tasks were blocked in channel operations", n)

@@ -33,17 +33,19 @@ import (
 // computes without one holds the prompt until it pauses, or for
 // patience at most.
 //
-// The channel operations that pause are those the rewrite finds as
+// The channel operations that pause are those the rewrite finds in
 // statements of a function (see chanPauser): <-c; v := <-c, v, ok = <-c
 // and other assignments of a receive; c <- v (v a local, a literal
-// constant or a typed value such as a call); return <-c, ...; select
-// without default; for v := range c over a c known to be a channel (made
-// or declared as one, a global holding one, time.Tick(d)). A receive
-// inside a larger expression (f(<-c), if v := <-c; ...), range over a
-// channel the rewrite cannot tell from a slice (a struct field, a method's
-// result), a send of a global of unknown kind, and a select with default
-// (it does not block) keep the share, as does compiled code that blocks
-// (a device call, sync.WaitGroup.Wait).
+// constant or a typed value such as a call); select without default;
+// for v := range c over a c known to be a channel (made or declared as
+// one, a global holding one, time.Tick(d)); a receive that comes first in
+// its statement, before any call (f(<-c), return <-c * 2, nil,
+// if v, ok := <-c; ok, switch <-c). A receive after a call or && / || of
+// its statement (f(g(), <-c)), range over a channel the rewrite cannot
+// tell from a slice (a struct field, a method's result), a send of an
+// untyped expression of named constants, and a select with default (it
+// does not block) keep the share, as does compiled code that blocks (a
+// device call, sync.WaitGroup.Wait).
 type gate struct {
 	mu sync.RWMutex
 	// readers counts the read shares each goroutine holds (nesting), and

@@ -49,8 +49,27 @@ in <- 2
 in <- 3
 await t
 box
+nums := make(chan int, 3)
+nums <- 4; nums <- 5; nums <- 6
+u := start(func(ctx context.Context) (any, error) {
+	fmt.Println("got", <-nums)
+	if v, ok := <-nums; ok {
+		fmt.Println("then", v)
+	}
+	close(nums)
+	switch x := float64(<-nums) * 2; x {
+	case 12:
+		fmt.Println("twelve")
+	}
+	return <-nums * 3, nil
+})
+await u
 // Output:
 // total 7.5
 // ticks 3
 // [2 true false]
 // map[a:1 b:3]
+// got 4
+// then 5
+// twelve
+// 0
