@@ -12,7 +12,7 @@ import (
 )
 
 // newTestSession is a session whose background failures are collected.
-func newTestSession(t *testing.T) (*Session, func() []string) {
+func newTestSession(t testing.TB) (*Session, func() []string) {
 	t.Helper()
 	var mu = make(chan struct{}, 1)
 	var failures []string
@@ -39,7 +39,7 @@ func newTestSession(t *testing.T) (*Session, func() []string) {
 
 // run runs each line as a command of its own, as a session file's
 // top-level statements run, and fails the test on an error.
-func run(t *testing.T, s *Session, lines ...string) {
+func run(t testing.TB, s *Session, lines ...string) {
 	t.Helper()
 	for _, line := range lines {
 		if err := s.Run(line, ""); err != nil {
@@ -179,4 +179,25 @@ func TestChannelPauseWithoutResume(t *testing.T) {
 		t.Errorf("%d evaluations went on without the gate", n)
 	}
 	gateFree(t, s)
+}
+
+// BenchmarkCommandWhileTasksReceive is one top-level statement while 100
+// tasks of the session are blocked in <-ctx.Done(). Before their receive
+// gave up the gate's share, each statement waited the gate's patience
+// (200 ms) and then ran without the gate (unguarded/op 1).
+func BenchmarkCommandWhileTasksReceive(b *testing.B) {
+	s, _ := newTestSession(b)
+	run(b, s,
+		`import "sync/atomic"`,
+		`var waiting atomic.Int64`,
+		`f := func(ctx context.Context) { waiting.Add(1); <-ctx.Done() }`,
+		`for i := 0; i < 100; i++ { start(f) }`,
+		`for waiting.Load() < 100 { time.Sleep(time.Millisecond) }`,
+		`x := 0`,
+	)
+	before := s.gate.unguarded.Load()
+	for b.Loop() {
+		run(b, s, `x++`)
+	}
+	b.ReportMetric(float64(s.gate.unguarded.Load()-before)/float64(b.N), "unguarded/op")
 }
