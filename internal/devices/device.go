@@ -242,6 +242,15 @@ func (b *Base) EmergencyStop(ctx context.Context) error {
 // debug level, because its caller logs one report for all the devices, and
 // a thousand lines to the session log would slow ctrl-k down.
 func (b *Base) emergencyStop(ctx context.Context, level slog.Level) error {
+	return b.finishStop(ctx, b.stopOps(), level)
+}
+
+// stopOps is the first step of an emergency stop: it marks one (an
+// operation under way then does not change the state afterwards, see
+// Control.SetState) and cancels the device's operations, running or
+// waiting, with tasks.ErrEmergencyStop. It never calls the driver and
+// never waits.
+func (b *Base) stopOps() []*tasks.Task {
 	b.mu.Lock()
 	b.estops++
 	ops := make([]*tasks.Task, 0, len(b.ops))
@@ -252,6 +261,12 @@ func (b *Base) emergencyStop(ctx context.Context, level slog.Level) error {
 	for _, t := range ops {
 		t.CancelCause(tasks.ErrEmergencyStop)
 	}
+	return ops
+}
+
+// finishStop is the rest: the driver's stop, then the wait until the
+// cancelled operations have ended or ctx is done.
+func (b *Base) finishStop(ctx context.Context, ops []*tasks.Task, level slog.Level) error {
 	var err error
 	if b.estop != nil {
 		err = b.estop(ctx)
