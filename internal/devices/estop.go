@@ -152,7 +152,8 @@ var stopRecords struct {
 
 // holdRecords makes the records wait while an emergency stop runs; the
 // function it returns ends the hold and writes them on a goroutine of
-// their own (or LogStopRecords writes them first).
+// their own (or LogStopRecords writes them first), unless another stop
+// still runs.
 func holdRecords() (release func()) {
 	stopRecords.mu.Lock()
 	stopRecords.holds++
@@ -163,7 +164,7 @@ func holdRecords() (release func()) {
 		write := stopRecords.holds == 0 && len(stopRecords.pending) > 0
 		stopRecords.mu.Unlock()
 		if write {
-			go LogStopRecords()
+			go writeStopRecords(true)
 		}
 	}
 }
@@ -181,17 +182,21 @@ func record(write func()) {
 	write()
 }
 
-// LogStopRecords writes the records of the operations that the last
-// emergency stop ended, if they wait, and returns when they are written.
-// The shell calls it after printing the stop's report and before logging
-// it, so that the log holds them in order; they are written on their own
-// otherwise.
-func LogStopRecords() {
+// LogStopRecords writes the records of the operations that emergency
+// stops ended, if they wait, and returns when they are written. The shell
+// calls it after printing a stop's report and before logging it, so that
+// the log holds them in order, also when another stop still runs (a
+// signal's, on the way out); they are written on their own otherwise.
+func LogStopRecords() { writeStopRecords(false) }
+
+// writeStopRecords writes the waiting records in order; with whenIdle,
+// only while no emergency stop runs.
+func writeStopRecords(whenIdle bool) {
 	stopRecords.writing.Lock()
 	defer stopRecords.writing.Unlock()
 	for {
 		stopRecords.mu.Lock()
-		if stopRecords.holds > 0 || len(stopRecords.pending) == 0 {
+		if (whenIdle && stopRecords.holds > 0) || len(stopRecords.pending) == 0 {
 			stopRecords.mu.Unlock()
 			return
 		}
