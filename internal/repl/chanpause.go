@@ -33,7 +33,8 @@ import (
 // call, a composite literal); select without default, its cases of those
 // forms; for v := range c where c is known to be a channel (made or
 // declared as one in the item, a global of the session holding one, a
-// package function returning one: time.Tick); and a statement (an
+// channel field of a global (ticker.C), a package function or a compiled
+// global's method returning one: time.Tick(d)); and a statement (an
 // expression, assignment, return, if or switch) whose first receive comes
 // before any call it makes: f(<-c), x = append(x, <-c), return <-c * 2,
 // nil, if v, ok := <-c; ok, switch <-c. Not: a receive after a call or
@@ -580,34 +581,67 @@ func (c *chanPauser) declaredChan(id *ast.Ident, depth int) bool {
 	return false
 }
 
-// chanExpr reports a global of the session that holds a channel, or a
-// call of a package's function that returns one (time.Tick, time.After).
+// chanExpr reports a global of the session that holds a channel, a
+// channel field of one (ticker.C), or a call that returns a channel: of a
+// package's function (time.Tick, time.After) or of a global's method.
 func (s *Session) chanExpr(e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
 		v, ok := s.global(e.Name)
 		return ok && v.IsValid() && v.Kind() == reflect.Chan
+	case *ast.SelectorExpr:
+		t, ok := s.globalType(e.X)
+		for ok && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if !ok || t.Kind() != reflect.Struct {
+			return false
+		}
+		f, ok := t.FieldByName(e.Sel.Name)
+		return ok && f.IsExported() && f.Type.Kind() == reflect.Chan
 	case *ast.CallExpr:
 		sel, ok := e.Fun.(*ast.SelectorExpr)
 		if !ok {
 			return false
 		}
-		pkg, ok := sel.X.(*ast.Ident)
-		if !ok || pkg.Obj != nil {
-			return false
+		var f reflect.Type
+		if t, ok := s.globalType(sel.X); ok {
+			m, ok := t.MethodByName(sel.Sel.Name)
+			if !ok {
+				return false
+			}
+			f = m.Type
+		} else if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Obj == nil {
+			path, ok := s.packagePath(pkg.Name)
+			if !ok {
+				return false
+			}
+			v, ok := symbol(path, sel.Sel.Name)
+			if !ok || v.Kind() != reflect.Func {
+				return false
+			}
+			f = v.Type()
 		}
-		path, ok := s.packagePath(pkg.Name)
-		if !ok {
-			return false
-		}
-		f, ok := symbol(path, sel.Sel.Name)
-		if !ok || f.Kind() != reflect.Func {
-			return false
-		}
-		t := f.Type()
-		return t.NumOut() == 1 && t.Out(0).Kind() == reflect.Chan
+		return f != nil && f.NumOut() == 1 && f.Out(0).Kind() == reflect.Chan
 	}
 	return false
+}
+
+// globalType is the type of a global variable of the session named by e,
+// as what it holds says: a compiled value's own type.
+func (s *Session) globalType(e ast.Expr) (reflect.Type, bool) {
+	id, ok := e.(*ast.Ident)
+	if !ok || id.Obj != nil {
+		return nil, false
+	}
+	v, ok := s.global(id.Name)
+	for ok && v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !ok || !v.IsValid() || v.Kind() == reflect.Interface {
+		return nil, false
+	}
+	return v.Type(), true
 }
 
 // globalKind reports a global variable or constant of the session, and

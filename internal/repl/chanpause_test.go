@@ -89,7 +89,11 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		`in3 := make(chan int)`,
 		`ts = append(ts, start(func(ctx context.Context) { waiting.Add(1); if v, ok := <-in3; ok { got.Add(int64(v) * 100000) } }))`,
 		`ts = append(ts, start(func(ctx context.Context) { waiting.Add(1); got.Add(int64(<-in3) * 1000000) }))`,
-		`for waiting.Load() < 206 { time.Sleep(5 * time.Millisecond) }`,
+		// range over a channel field of a global
+		`type feed struct{ C chan int }`,
+		`fd := &feed{C: make(chan int)}`,
+		`ts = append(ts, start(func(ctx context.Context) { waiting.Add(1); for v := range fd.C { got.Add(int64(v) * 10000000) } }))`,
+		`for waiting.Load() < 207 { time.Sleep(5 * time.Millisecond) }`,
 	)
 	for i := 0; i < 10; i++ {
 		run(t, s, `x := 1`, `x++`)
@@ -101,6 +105,7 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		`rc <- 6`, `rc <- 7`, // the range loop
 		`rr <- 7`,
 		`in3 <- 1`, `in3 <- 1`,
+		`fd.C <- 1`, `close(fd.C)`,
 	)
 	if got := value(t, s, `<-out`); got != "10" {
 		t.Errorf("the select sent %s; want 10 (last*2 after it received 5)", got)
@@ -110,8 +115,8 @@ func TestBlockedChannelOperationsGiveUpTheGate(t *testing.T) {
 		t.Errorf("return <-rr gave %s; want 7", got)
 	}
 	run(t, s, `for _, t := range ts { t.Cancel() }`, `for _, t := range ts { <-t.Done() }`)
-	if got, want := value(t, s, `[]any{got.Load(), box[0], last}`), "[1231003 4 5]"; got != want {
-		t.Errorf("received %s; want %s: 1+2 (v, w), 1000 (the select), 60000+70000 (the range), 100000+1000000 (in3)", got, want)
+	if got, want := value(t, s, `[]any{got.Load(), box[0], last}`), "[11231003 4 5]"; got != want {
+		t.Errorf("received %s; want %s: 1+2 (v, w), 1000 (the select), 60000+70000 (the range), 100000+1000000 (in3), 10000000 (fd.C)", got, want)
 	}
 	if n := s.gate.unguarded.Load(); n != 0 {
 		t.Errorf("%d evaluations went on without the gate while tasks were blocked in channel operations", n)

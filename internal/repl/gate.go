@@ -38,11 +38,12 @@ import (
 // and other assignments of a receive; c <- v (v a local, a literal
 // constant or a typed value such as a call); select without default;
 // for v := range c over a c known to be a channel (made or declared as
-// one, a global holding one, time.Tick(d)); a receive that comes first in
-// its statement, before any call (f(<-c), return <-c * 2, nil,
-// if v, ok := <-c; ok, switch <-c). A receive after a call or && / || of
-// its statement (f(g(), <-c)), range over a channel the rewrite cannot
-// tell from a slice (a struct field, a method's result), a send of an
+// one, a global holding one, a global's channel field such as ticker.C,
+// time.Tick(d)); a receive that comes first in its statement, before
+// any call (f(<-c), return <-c * 2, nil, if v, ok := <-c; ok, switch
+// <-c). A receive after a call or && / || of its statement
+// (f(g(), <-c)), range over a channel the rewrite cannot tell from a
+// slice (a field of a local, a method of a session type), a send of an
 // untyped expression of named constants, and a select with default (it
 // does not block) keep the share, as does compiled code that blocks (a
 // device call, sync.WaitGroup.Wait).

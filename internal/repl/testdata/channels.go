@@ -64,6 +64,18 @@ u := start(func(ctx context.Context) (any, error) {
 	return <-nums * 3, nil
 })
 await u
+tk := time.NewTicker(time.Millisecond)
+w := start(func(ctx context.Context) (any, error) {
+	n := 0
+	for range tk.C {
+		if n++; n == 2 {
+			break
+		}
+	}
+	tk.Stop()
+	return n, nil
+})
+await w
 // Output:
 // total 7.5
 // ticks 3
@@ -73,3 +85,4 @@ await u
 // then 5
 // twelve
 // 0
+// 2
