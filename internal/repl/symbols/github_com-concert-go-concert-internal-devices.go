@@ -29,6 +29,7 @@ func init() {
 		"Exclusive":               reflect.ValueOf(devices.Exclusive),
 		"ExclusiveOf":             reflect.ValueOf(devices.ExclusiveOf),
 		"HardLimit":               reflect.ValueOf(devices.HardLimit),
+		"LogStopRecords":          reflect.ValueOf(devices.LogStopRecords),
 		"Moving":                  reflect.ValueOf(devices.Moving),
 		"New":                     reflect.ValueOf(devices.New),
 		"Of":                      reflect.ValueOf(devices.Of),
