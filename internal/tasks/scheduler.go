@@ -258,6 +258,16 @@ func (s *Scheduler) Hold(cause error) (cancelAll func() int) {
 // which tells whatever is still untold (the rest of a preempted teller's
 // batch) itself.
 func (s *Scheduler) cancelListed(list []*Task, watermark uint64, cause error) int {
+	// For an emergency stop Start refuses whatever a held task starts, so
+	// the tasks started before Hold reached their parents are all the
+	// sweep can find: it looks before any task is woken, while the
+	// registry's locks are quiet (thousands of woken tasks take them to
+	// leave it, and one preempted holding a lock kept the sweep, and the
+	// report, waiting behind all the others).
+	swept, early := 0, errors.Is(cause, ErrEmergencyStop)
+	if early {
+		swept = s.sweep(watermark, cause, true)
+	}
 	const batch = 32
 	// A task's state here: untold, being told, told while it ran, or
 	// found ended.
@@ -316,8 +326,11 @@ func (s *Scheduler) cancelListed(list []*Task, watermark uint64, cause error) in
 			n++
 		}
 	}
+	if !early {
+		swept = s.sweep(watermark, cause, false)
+	}
 	// A listed task may have ended meanwhile; only the others count.
-	return n + s.sweep(watermark, cause)
+	return n + swept
 }
 
 // sweep cancels with cause the tasks started after the one numbered
@@ -325,13 +338,16 @@ func (s *Scheduler) cancelListed(list []*Task, watermark uint64, cause error) in
 // after CancelAll listed the running tasks and before it reached that
 // task. A few passes catch the work that work starts in turn; a task that
 // keeps starting more after its cancellation is not chased for ever (for
-// an emergency stop, Start refuses such work anyway).
-func (s *Scheduler) sweep(watermark uint64, cause error) int {
+// an emergency stop, Start refuses such work anyway). With listed, the
+// listed tasks (held: Hold marked them) are left to the tellers, which
+// count them.
+func (s *Scheduler) sweep(watermark uint64, cause error, listed bool) int {
 	n := 0
 	for range 3 {
 		found := 0
 		for _, t := range s.running.appendAll(nil) {
-			if t.id > watermark && t.ctx.Err() == nil && cancelledBy(t.parent.Load(), cause) && t.cancelCause(cause) {
+			if t.id > watermark && t.ctx.Err() == nil && (!listed || t.held.Load() == nil) &&
+				cancelledBy(t.parent.Load(), cause) && t.cancelCause(cause) {
 				found++
 			}
 		}

@@ -680,7 +680,7 @@ func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 	// As if CancelAll had listed the tasks before the child was started:
 	// it reaches the parent, and then sweeps what came after the listing.
 	parent.CancelCause(ErrEmergencyStop)
-	s.sweep(child.ID()-1, ErrEmergencyStop)
+	s.sweep(child.ID()-1, ErrEmergencyStop, false)
 	select {
 	case <-child.Done():
 	case <-time.After(long):
@@ -690,11 +690,48 @@ func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 		t.Errorf("child started before its parent was cancelled: %v, err %v; want cancelled by the emergency stop", child, child.Err())
 	}
 	unrelated := s.Start(block)
-	s.sweep(unrelated.ID()-1, ErrEmergencyStop)
+	s.sweep(unrelated.ID()-1, ErrEmergencyStop, false)
 	if unrelated.State() != Running {
 		t.Errorf("sweep cancelled a task no cancelled task started: %v", unrelated)
 	}
 	unrelated.Cancel()
+}
+
+// An emergency stop sweeps before it wakes any task: a task started by a
+// held task before Hold reached its parent is cancelled and counted once,
+// and a listed task started after the watermark is counted once too.
+func TestEmergencyStopSweepsBeforeTelling(t *testing.T) {
+	for _, listed := range []bool{false, true} {
+		s := newScheduler(t)
+		block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+		started := make(chan *Task)
+		parent := s.Start(func(ctx context.Context) error {
+			started <- s.Start(block, Named("child"))
+			<-ctx.Done()
+			return ctx.Err()
+		})
+		child := <-started
+		// As if Hold had listed the parent (and, listed, the child too)
+		// before the child was started.
+		cause := ErrEmergencyStop
+		list := []*Task{parent}
+		parent.held.Store(&cause)
+		if listed {
+			list = append(list, child)
+			child.held.Store(&cause)
+		}
+		if n := s.cancelListed(list, child.ID()-1, ErrEmergencyStop); n != 2 {
+			t.Errorf("listed %v: %d tasks cancelled; want 2", listed, n)
+		}
+		select {
+		case <-child.Done():
+		case <-time.After(long):
+			t.Fatalf("listed %v: the child still runs: %v", listed, child)
+		}
+		if !errors.Is(child.Err(), ErrEmergencyStop) {
+			t.Errorf("listed %v: child %v, err %v; want cancelled by the emergency stop", listed, child, child.Err())
+		}
+	}
 }
 
 // panickyHandler is a log handler that panics, like a broken one a session
