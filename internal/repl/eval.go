@@ -51,6 +51,8 @@ type Session struct {
 	// stopped is set by StopInterpreter: the evaluation it ended goes on
 	// for a moment on yaegi's goroutine (see settle).
 	stopped atomic.Bool
+	// stops counts StopInterpreter's calls (see slowFrameList.since).
+	stops atomic.Uint64
 	// evalGID is the goroutine yaegi runs the current command's code on.
 	evalGID atomic.Int64
 	// stopProg is what StopInterpreter runs to stop the interpreter at
@@ -199,6 +201,7 @@ func (s *Session) guarded(what string, f func()) func() {
 // package keys, ends an emergency stop that never returned): then a
 // short evaluation of its own is started and stopped at once.
 func (s *Session) StopInterpreter() {
+	s.stops.Add(1)
 	s.mu.Lock()
 	cancel, ctx := s.evalCancel, s.evalCtx
 	idle := s.evaluating == 0

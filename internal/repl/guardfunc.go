@@ -59,6 +59,7 @@ func (s *Session) enterFunc() bool {
 		return false
 	}
 	r := slowFrames(id)
+	r.since(s)
 	if deep {
 		if r.deep == 0 {
 			// Functions below the deep ones return after them, so they
@@ -90,6 +91,12 @@ func (s *Session) enterFunc() bool {
 func (s *Session) exitFunc() (mustRecover bool) {
 	id := goid.Get()
 	r := slowFrames(id)
+	if len(r.frames) == 0 {
+		// Its frame was forgotten as stopped (see since): the stop came
+		// while the function ran on.
+		forgetIfIdle(id, r)
+		return !s.recovers()
+	}
 	f := r.frames[len(r.frames)-1]
 	r.frames = r.frames[:len(r.frames)-1]
 	if f.deep {
@@ -115,6 +122,21 @@ type slowFrameList struct {
 	frames []slowFrame
 	deep   int // of frames, those that started past deepStack
 	below  int // the interpreted functions running below the first deep one
+	// session and stops say when the frames were taken: a stop of the
+	// interpreter (Session.StopInterpreter) ends the functions that ran
+	// then without their _fx_, and a task pool's goroutine runs later
+	// tasks.
+	session *Session
+	stops   uint64
+}
+
+// since forgets the frames of functions that a stop of the interpreter
+// ended, or another session's: counted, they made a later task's
+// recursion on the same goroutine too deep from its start.
+func (r *slowFrameList) since(s *Session) {
+	if stops := s.stops.Load(); r.session != s || r.stops != stops {
+		*r = slowFrameList{frames: r.frames[:0], session: s, stops: stops}
+	}
 }
 
 // slow holds the goroutines that run functions on the slow path. Only the
