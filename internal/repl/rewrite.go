@@ -259,7 +259,18 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 	}
 	// prologue starts every function of the session with the guard that
 	// keeps it from ending the process (see Session.enterFunc).
-	prologue := func(body *ast.BlockStmt) {
+	// It also names each unnamed parameter "_": yaegi v0.16.1 gives an
+	// unnamed parameter no slot in the function's frame when compiled code
+	// or a func value calls it, so the function's first local, the
+	// prologue's bool, received the argument ("reflect.Set: value of type
+	// int is not assignable to type bool" for f(func(int) int { ... })).
+	prologue := func(ft *ast.FuncType, body *ast.BlockStmt) {
+		for _, p := range ft.Params.List {
+			if len(p.Names) == 0 {
+				off := offset(p.Type.Pos())
+				edits = append(edits, edit{off, off, "_ " + directiveAt(p.Type.Pos())})
+			}
+		}
 		off := offset(body.Lbrace) + 1
 		edits = append(edits, edit{off, off, funcPrologue + directiveAt(body.Lbrace+1)})
 	}
@@ -280,7 +291,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			prologue(n.Body)
+			prologue(n.Type, n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			pauser.enter(n)
 			ast.Inspect(n.Body, visit)
@@ -294,7 +305,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			if n.Body == nil {
 				return false
 			}
-			prologue(n.Body)
+			prologue(n.Type, n.Body)
 			funcs = append(funcs, hasCtx(n.Type))
 			pauser.enter(n)
 			ast.Inspect(n.Body, visit)
