@@ -63,8 +63,12 @@ func (s *Session) enterFunc() bool {
 	if deep {
 		if r.deep == 0 {
 			// Functions below the deep ones return after them, so they
-			// are counted once, when the first deep one starts.
+			// are counted once, when the first deep one starts: not this
+			// one (r.deep counts it), nor an evaluation's top level.
 			r.below = interpretedDepth() - 1
+			if id == s.evalGID.Load() {
+				r.below--
+			}
 		}
 		if r.below+r.deep+1 > maxDepth {
 			forgetIfIdle(id, r)
