@@ -72,8 +72,11 @@ func (t *terminal) read() {
 
 // send types b and returns when it was written.
 func (t *terminal) send(b []byte) (time.Time, error) {
+	// The clock is read before the write: a driver descheduled inside
+	// Write would otherwise start timing after the program had answered.
+	at := time.Now()
 	_, err := t.tty.Write(b)
-	return time.Now(), err
+	return at, err
 }
 
 // waitFor waits until re matches the output after the previous match and
