@@ -70,7 +70,7 @@ func (t *terminal) read() {
 	}
 }
 
-// send types b and returns when it was written.
+// send types b and returns when it began to write it.
 func (t *terminal) send(b []byte) (time.Time, error) {
 	// The clock is read before the write: a driver descheduled inside
 	// Write would otherwise start timing after the program had answered.
