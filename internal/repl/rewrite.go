@@ -340,7 +340,11 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			if init, ok := n.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
 				if copies := loopCopies(init.Lhs, n.Body); copies != "" {
 					copyLoopVars(n, n.Body, copies)
+					break
 				}
+			}
+			if capturesOwn(n.Body) {
+				copyLoopVars(n, n.Body, "")
 			}
 		case *ast.RangeStmt:
 			if len(funcs) > 0 && pauser.rangeChan(n, copyLoopVars) {
@@ -349,7 +353,11 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 			if n.Tok == token.DEFINE {
 				if copies := loopCopies([]ast.Expr{n.Key, n.Value}, n.Body); copies != "" {
 					copyLoopVars(n, n.Body, copies)
+					break
 				}
+			}
+			if capturesOwn(n.Body) {
+				copyLoopVars(n, n.Body, "")
 			}
 		case *ast.AssignStmt:
 			if u, ok := isAwait(n.Rhs[0]); ok && len(n.Lhs) == 1 && len(n.Rhs) == 1 && h.awaitType != nil && !whole(n) {
@@ -764,6 +772,51 @@ func loopCopies(vars []ast.Expr, body *ast.BlockStmt) string {
 		}
 	}
 	return b.String()
+}
+
+// capturesOwn reports a loop body that declares a variable a closure in
+// it captures (w := v * 10; start(func() ... w ...)): each iteration must
+// have its own, as in Go, and a closure handed to compiled code reads
+// yaegi's one slot for it when it runs, the last iteration's value, unless
+// the body is a function literal called per iteration (see copyLoopVars).
+// Names are compared, not resolved: a body wrapped needlessly only costs a
+// call per iteration.
+func capturesOwn(body *ast.BlockStmt) bool {
+	declared := map[string]bool{}
+	var lits []*ast.FuncLit
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			lits = append(lits, n)
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+						declared[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				declared[id.Name] = true
+			}
+		}
+		return true
+	})
+	for _, lit := range lits {
+		found := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && declared[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // hasCtx reports whether a function has a parameter named ctx.
