@@ -343,7 +343,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					break
 				}
 			}
-			if capturesOwn(n.Body) {
+			if init, ok := n.Init.(*ast.AssignStmt); (ok && redeclares(init.Lhs, n.Body)) || capturesOwn(n.Body) {
 				copyLoopVars(n, n.Body, "")
 			}
 		case *ast.RangeStmt:
@@ -356,7 +356,7 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 					break
 				}
 			}
-			if capturesOwn(n.Body) {
+			if redeclares([]ast.Expr{n.Key, n.Value}, n.Body) || capturesOwn(n.Body) {
 				copyLoopVars(n, n.Body, "")
 			}
 		case *ast.AssignStmt:
@@ -772,6 +772,41 @@ func loopCopies(vars []ast.Expr, body *ast.BlockStmt) string {
 		}
 	}
 	return b.String()
+}
+
+// redeclares reports a loop body that declares a variable of the loop's
+// own name (the i := i of Go before 1.22). Outside a function yaegi keeps
+// both in the one slot of the global frame: for i := 0; i < 3; i++ { i :=
+// i } never ended, and for _, v := range xs { v := v } saw zeros. In a
+// function literal (see copyLoopVars) each has its own.
+func redeclares(vars []ast.Expr, body *ast.BlockStmt) bool {
+	names := map[string]bool{}
+	for _, v := range vars {
+		if id, ok := v.(*ast.Ident); ok && id.Name != "_" {
+			names[id.Name] = true
+		}
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && names[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				found = found || names[id.Name]
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // capturesOwn reports a loop body that declares a variable a closure in
