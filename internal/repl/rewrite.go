@@ -288,7 +288,25 @@ func prepare(it item, file string, h *hooks) (*prepared, error) {
 		return len(list) == 1 && list[0] == n
 	}
 	var visit func(n ast.Node) bool
+	// topLevel holds the statements of a command, not nested in any.
+	topLevel := map[ast.Node]bool{}
+	if !it.decl {
+		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			topLevel[st] = true
+		}
+	}
 	visit = func(n ast.Node) bool {
+		// A block of a command's statement that declares several names from
+		// one value (v, err := t.Result()) goes into a function literal:
+		// yaegi v0.16.1 says such a name is undefined in a block outside a
+		// function.
+		if topLevel[n] && len(funcs) == 0 && !inWrapped(n.Pos()) && tupleDefine(n) {
+			wrapped = append(wrapped, [2]token.Pos{n.Pos(), n.End()})
+			off := offset(n.Pos())
+			edits = append(edits, edit{off, off, "{func() {" + directiveAt(n.Pos())})
+			end := offset(n.End())
+			edits = append(edits, edit{end, end, "}()}"})
+		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			prologue(n.Type, n.Body)
@@ -772,6 +790,27 @@ func loopCopies(vars []ast.Expr, body *ast.BlockStmt) string {
 		}
 	}
 	return b.String()
+}
+
+// tupleDefine reports a compound statement (if, for, switch, a block)
+// with v, err := f() in it, outside any function literal.
+func tupleDefine(st ast.Node) bool {
+	switch st.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.BlockStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+	default:
+		return false
+	}
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			found = n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1
+		}
+		return !found
+	})
+	return found
 }
 
 // redeclares reports a loop body that declares a variable of the loop's
