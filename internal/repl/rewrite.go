@@ -854,15 +854,19 @@ func redeclares(vars []ast.Expr, body *ast.BlockStmt) bool {
 // yaegi's one slot for it when it runs, the last iteration's value, unless
 // the body is a function literal called per iteration (see copyLoopVars).
 // Names are compared, not resolved: a body wrapped needlessly only costs a
-// call per iteration.
+// call per iteration. A body that defers a call is left as it was: in a
+// function literal, the call would run at the end of the iteration.
 func capturesOwn(body *ast.BlockStmt) bool {
 	declared := map[string]bool{}
 	var lits []*ast.FuncLit
+	defers := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			lits = append(lits, n)
 			return false
+		case *ast.DeferStmt:
+			defers = true
 		case *ast.AssignStmt:
 			if n.Tok == token.DEFINE {
 				for _, l := range n.Lhs {
@@ -878,6 +882,9 @@ func capturesOwn(body *ast.BlockStmt) bool {
 		}
 		return true
 	})
+	if defers {
+		return false
+	}
 	for _, lit := range lits {
 		found := false
 		ast.Inspect(lit.Body, func(n ast.Node) bool {

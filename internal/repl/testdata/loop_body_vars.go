@@ -16,7 +16,11 @@ await gather(launch()...)
 total := 0
 for _, v := range []int{1, 2, 3} { d := v; f := func() { total += d }; d *= 100; f() }
 total
+// A deferred call still runs when the function ends, not the iteration.
+func deferred() (out []int) { for _, v := range []int{1, 2, 3} { w := v; defer func() { out = append(out, w) }() }; out = append(out, 0); return }
+deferred()[0]
 // Output:
 // [10 20 30]
 // [p0 p1 p2]
 // 600
+// 0
