@@ -806,7 +806,7 @@ func tupleDefine(st ast.Node) bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.AssignStmt:
-			found = n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1
+			found = found || n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1
 		}
 		return !found
 	})

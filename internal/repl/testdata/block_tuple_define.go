@@ -4,7 +4,7 @@
 ts := []*Task{start(func() (int, error) { return 1, nil }), start(func() (int, error) { return 0, fmt.Errorf("bad") })}
 for _, t := range ts { v, err := t.Await(context.Background()); fmt.Println(v, err) }
 m := map[string]int{"a": 1}
-{ x, ok := m["a"]; fmt.Println(x, ok) }
+{ x, ok := m["a"]; fmt.Println(x, ok); y := 2; _ = y }
 switch v, ok := m["b"]; { case ok: fmt.Println(v); default: fmt.Println("none") }
 ch := make(chan int, 1)
 ch <- 5
