@@ -155,7 +155,7 @@ func (g *gate) resumeShare() {
 const paused = 1 << 30
 
 // shares counts the read shares of each goroutine that holds one. It is
-// perGoroutine with counts instead of pointers in its maps: no allocation
+// goroutines.Map with counts instead of pointers in its maps: no allocation
 // for every task started from a session.
 type shares struct {
 	shards [64]struct {
@@ -187,7 +187,7 @@ func (s *shares) add(id int64, delta int32) int32 {
 		sh.m[id] = n
 		sh.peak = max(sh.peak, len(sh.m))
 	} else if delete(sh.m, id); len(sh.m) == 0 && sh.peak > 8 {
-		// See perGoroutine.delete.
+		// See goroutines.Map.Delete.
 		sh.m, sh.peak = nil, 0
 	}
 	sh.Unlock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/petermattis/goid"
 
+	"github.com/concert-go/concert/internal/goroutines"
 	"github.com/concert-go/concert/internal/tasks"
 )
 
@@ -145,20 +146,20 @@ func (r *slowFrameList) since(s *Session) {
 
 // slow holds the goroutines that run functions on the slow path. Only the
 // goroutine itself reads and writes its list.
-var slow perGoroutine[slowFrameList]
+var slow goroutines.Map[slowFrameList]
 
 func slowFrames(id int64) *slowFrameList {
-	if r, ok := slow.load(id); ok {
+	if r, ok := slow.Load(id); ok {
 		return r
 	}
 	r := &slowFrameList{}
-	slow.store(id, r)
+	slow.Store(id, r)
 	return r
 }
 
 func forgetIfIdle(id int64, r *slowFrameList) {
 	if len(r.frames) == 0 {
-		slow.delete(id)
+		slow.Delete(id)
 	}
 }
 

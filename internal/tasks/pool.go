@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/petermattis/goid"
+
+	"github.com/concert-go/concert/internal/goroutines"
 )
 
 // Every task runs on a goroutine of its own, from the call of its function
@@ -79,16 +81,16 @@ type worker struct {
 }
 
 // onGoroutine maps the ids of the pool's goroutines to their workers.
-var onGoroutine gidMap
+var onGoroutine goroutines.Map[worker]
 
 // work is a pool goroutine: it comes as the pending one, runs tasks while
 // some wait, then parks or, with enough parked already, exits.
 func (p *pool) work() {
 	w := &worker{}
-	gid := uint64(goid.Get())
-	onGoroutine.store(gid, w)
+	gid := goid.Get()
+	onGoroutine.Store(gid, w)
 	// Deferred: a task that calls runtime.Goexit ends its goroutine.
-	defer onGoroutine.delete(gid)
+	defer onGoroutine.Delete(gid)
 	p.mu.Lock()
 	pending := true
 	for {

@@ -2,8 +2,8 @@ package tasks
 
 import "sync"
 
-// Both registries are sharded because every task start and end writes to
-// them from its own goroutine; one lock (or sync.Map, which boxes every key)
+// The registry is sharded because every task start and end writes to it
+// from its own goroutine; one lock (or sync.Map, which boxes every key)
 // costs a fifth of a trivial task's life.
 const shards = 64
 
@@ -59,46 +59,4 @@ func (r *registry) appendAll(list []*Task) []*Task {
 		s.Unlock()
 	}
 	return list
-}
-
-// gidMap maps goroutine ids to the pool's workers running on them.
-type gidMap struct {
-	shards [shards]struct {
-		sync.Mutex
-		m    map[uint64]*worker
-		peak int      // most entries since m was made
-		_    [32]byte // keep shards on separate cache lines
-	}
-}
-
-func (g *gidMap) store(gid uint64, w *worker) {
-	s := &g.shards[gid%shards]
-	s.Lock()
-	if s.m == nil {
-		s.m = make(map[uint64]*worker)
-	}
-	s.m[gid] = w
-	s.peak = max(s.peak, len(s.m))
-	s.Unlock()
-}
-
-// delete forgets gid. A Go map keeps the room it once had: a shard that
-// held many goroutines (a burst of waiting tasks) and is empty again is
-// dropped.
-func (g *gidMap) delete(gid uint64) {
-	s := &g.shards[gid%shards]
-	s.Lock()
-	delete(s.m, gid)
-	if len(s.m) == 0 && s.peak > 8 {
-		s.m, s.peak = nil, 0
-	}
-	s.Unlock()
-}
-
-func (g *gidMap) load(gid uint64) *worker {
-	s := &g.shards[gid%shards]
-	s.Lock()
-	w := s.m[gid]
-	s.Unlock()
-	return w
 }

@@ -160,7 +160,7 @@ func (t *Task) run(fn Func, w *worker) {
 // (motor.SetPosition(x) typed in a session), so that the operations of a
 // lock's holder are let through and everyone else's wait.
 func (s *Scheduler) Current() *Task {
-	if w := onGoroutine.load(uint64(goid.Get())); w != nil {
+	if w, ok := onGoroutine.Load(goid.Get()); ok {
 		if t := w.task.Load(); t != nil && t.sched == s {
 			return t
 		}
