@@ -246,7 +246,10 @@ func (s *Session) gather(items ...any) *tasks.Task {
 	// it is copied before anything in it is replaced.
 	own := false
 	for i, it := range items {
-		if _, ok := it.(*tasks.Task); ok {
+		if t, ok := it.(*tasks.Task); ok {
+			if t == nil {
+				panic(abort{fmt.Errorf("gather: item %d is a nil *Task, not a started task (a slice made with make([]*Task, n) holds n of them: append started tasks instead)", i+1)})
+			}
 			continue
 		}
 		var v any
