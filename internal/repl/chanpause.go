@@ -432,6 +432,10 @@ func (c *chanPauser) direct(s *ast.AssignStmt) bool {
 // pause; every case takes the share back first; a case that assigns
 // what it received to other than locals does so after that.
 func (c *chanPauser) selectStmt(s *ast.SelectStmt, start token.Pos) {
+	if hasDefault(s) {
+		c.selectAssigns(s)
+		return
+	}
 	type clause struct {
 		cc    *ast.CommClause
 		after func() string // the assignment after the share is back
@@ -462,7 +466,10 @@ func (c *chanPauser) selectStmt(s *ast.SelectStmt, start token.Pos) {
 				return
 			}
 			decls = append(decls, c.selectOperand(u.X))
-			if !c.direct(comm) {
+			// yaegi v0.16.1 gets case x = <-c wrong, x a variable
+			// declared before: the value is lost (a local) or wrong (a
+			// global), so only := receives into the case itself.
+			if comm.Tok != token.DEFINE {
 				vals := c.temp("v")
 				if len(comm.Lhs) == 2 {
 					vals += "," + c.temp("k")
@@ -496,6 +503,43 @@ func (c *chanPauser) selectStmt(s *ast.SelectStmt, start token.Pos) {
 		})
 	}
 	c.add(c.offset(s.End()), c.offset(s.End()), "}")
+}
+
+// hasDefault reports a select with a default case: it does not block.
+func hasDefault(s *ast.SelectStmt) bool {
+	for _, st := range s.Body.List {
+		if st.(*ast.CommClause).Comm == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// selectAssigns rewrites the cases of a select that does not block which
+// assign what they receive to variables declared before (case x = <-c):
+// yaegi v0.16.1 panics there (reflect.Select: invalid Dir). The case
+// receives into temporaries, and its body starts by assigning them.
+func (c *chanPauser) selectAssigns(s *ast.SelectStmt) {
+	for _, st := range s.Body.List {
+		cc := st.(*ast.CommClause)
+		comm, ok := cc.Comm.(*ast.AssignStmt)
+		if !ok || comm.Tok == token.DEFINE || c.hasAwait(comm) {
+			continue
+		}
+		u := c.recv(comm.Rhs[0])
+		if u == nil {
+			continue
+		}
+		vals := c.temp("v")
+		if len(comm.Lhs) == 2 {
+			vals += "," + c.temp("k")
+		}
+		c.add(c.offset(comm.Pos()), c.offset(u.Pos()), vals+":="+c.at(u.Pos()))
+		colon := cc.Colon + 1
+		c.gen(colon, colon, func() string {
+			return c.at(comm.Pos()) + c.span(comm.Pos(), comm.TokPos) + comm.Tok.String() + vals + ";" + c.at(colon)
+		})
+	}
 }
 
 // selectOperand evaluates a select's operand before the select, unless
