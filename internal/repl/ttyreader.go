@@ -86,9 +86,17 @@ func (r *ttyReader) Open() error {
 	if err != nil {
 		return err
 	}
+	return r.start(fd, opened)
+}
+
+// start is Open on fd, which is the reader's to close when opened is
+// true (/dev/tty) and stdin otherwise.
+func (r *ttyReader) start(fd int, opened bool) error {
 	closeFd := func() {
 		if opened {
 			syscall.Close(fd)
+		} else {
+			blocking(fd)
 		}
 	}
 	if err := syscall.SetNonblock(fd, true); err != nil {
@@ -125,9 +133,21 @@ func (r *ttyReader) Close() error {
 		if cerr := syscall.Close(r.fd); err == nil {
 			err = cerr
 		}
+	} else {
+		blocking(r.fd)
 	}
 	r.fd, r.opened, r.wake, r.quit, r.done = -1, false, nil, nil, nil
 	return err
+}
+
+// blocking puts stdin back in blocking mode. Without a /dev/tty the
+// reader reads stdin, whose open file the shell that started concert
+// shares: left non-blocking, that shell's next read fails with EAGAIN.
+// /dev/tty opened here is a file of its own and is closed instead.
+func blocking(fd int) {
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		logs.L().Debug("prompt reader: stdin back to blocking", "err", err)
+	}
 }
 
 // read reads the terminal until wake is written to: ctrl-k is acted on at
