@@ -664,19 +664,27 @@ func TestTaskStartedFromAnEmergencyStoppedTaskStartsCancelled(t *testing.T) {
 	<-cleaned
 }
 
+// blockUntilCancelled is a task that waits for its cancellation.
+func blockUntilCancelled(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
+// parentWithChild starts a task that starts a child and then waits; it
+// returns both once the child runs.
+func parentWithChild(s *Scheduler) (parent, child *Task) {
+	started := make(chan *Task)
+	parent = s.Start(func(ctx context.Context) error {
+		started <- s.Start(blockUntilCancelled, Named("child"))
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	return parent, <-started
+}
+
 // CancelAll also cancels what the tasks it cancels start while it runs:
 // a task may start work after CancelAll listed the tasks and before it
 // reached that task.
 func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 	s := newScheduler(t)
-	block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
-	started := make(chan *Task)
-	parent := s.Start(func(ctx context.Context) error {
-		started <- s.Start(block, Named("child"))
-		<-ctx.Done()
-		return ctx.Err()
-	})
-	child := <-started
+	parent, child := parentWithChild(s)
 	// As if CancelAll had listed the tasks before the child was started:
 	// it reaches the parent, and then sweeps what came after the listing.
 	parent.CancelCause(ErrEmergencyStop)
@@ -689,7 +697,7 @@ func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 	if !errors.Is(child.Err(), ErrEmergencyStop) {
 		t.Errorf("child started before its parent was cancelled: %v, err %v; want cancelled by the emergency stop", child, child.Err())
 	}
-	unrelated := s.Start(block)
+	unrelated := s.Start(blockUntilCancelled)
 	s.sweep(unrelated.ID()-1, ErrEmergencyStop, false)
 	if unrelated.State() != Running {
 		t.Errorf("sweep cancelled a task no cancelled task started: %v", unrelated)
@@ -703,14 +711,7 @@ func TestCancelAllSweepsTasksStartedMeanwhile(t *testing.T) {
 func TestEmergencyStopSweepsBeforeTelling(t *testing.T) {
 	for _, listed := range []bool{false, true} {
 		s := newScheduler(t)
-		block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
-		started := make(chan *Task)
-		parent := s.Start(func(ctx context.Context) error {
-			started <- s.Start(block, Named("child"))
-			<-ctx.Done()
-			return ctx.Err()
-		})
-		child := <-started
+		parent, child := parentWithChild(s)
 		// As if Hold had listed the parent (and, listed, the child too)
 		// before the child was started.
 		cause := ErrEmergencyStop
